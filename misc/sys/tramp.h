@@ -1,0 +1,115 @@
+/* Trampolines without writable or anonymous executable memory.
+   Copyright (C) 2026 Free Software Foundation, Inc.
+   This file is part of the GNU C Library.
+
+   The GNU C Library is free software; you can redistribute it and/or
+   modify it under the terms of the GNU Lesser General Public
+   License as published by the Free Software Foundation; either
+   version 2.1 of the License, or (at your option) any later version.
+
+   The GNU C Library is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   Lesser General Public License for more details.
+
+   You should have received a copy of the GNU Lesser General Public
+   License along with the GNU C Library; if not, see
+   <https://www.gnu.org/licenses/>.  */
+
+#ifndef _SYS_TRAMP_H
+#define _SYS_TRAMP_H 1
+
+#include <features.h>
+
+/* A trampoline is a code address that, when called, loads a data
+   pointer into a register and jumps to a target function.  It turns a
+   (function, context) pair into a plain function pointer, for example
+   for a GCC nested function whose address escapes or for an FFI
+   closure.
+
+   The code executed by a trampoline is part of the C library's own
+   text, mapped again next to a page of data: no page is ever writable
+   and executable at once, no anonymous memory is ever executable, and
+   nothing is made executable with mprotect.  Programs using these
+   functions keep working under W^X policies (SELinux execmem, PaX
+   MPROTECT, systemd MemoryDenyWriteExecute=).
+
+   Calling a trampoline behaves as calling CODE directly, with the
+   argument registers, the stack and the return address untouched, and
+   with DATA in the register named by TRAMP_DATA_REGISTER.  That
+   register is the static chain register of the architecture's ABI, so
+   a trampoline is a valid pointer to a GCC nested function.  The
+   register named by TRAMP_SCRATCH_REGISTER, if any, is clobbered.
+
+     architecture  data register  scratch register
+     x86_64        r10            r11
+     i386          ecx            eax
+     aarch64       x18            x16, x17
+     arm           ip (r12)       none
+
+   On i386 the target must not take arguments in eax, so fastcall,
+   thiscall and regparm(1) or more are not supported.  On arm the entry
+   point is in ARM state and the target may be ARM or Thumb code.
+
+   All functions are thread-safe.  They are not async-signal-safe.  A
+   child created by fork can use them, and the trampolines it inherited
+   from its parent keep working in it.  No file descriptor stays open
+   after a call returns.  */
+
+/* Name of the register that receives the data pointer, as a string
+   usable in inline assembly (without the % prefix), and of the
+   register that the trampoline may clobber (empty if none).  */
+#if defined __x86_64__
+# define TRAMP_DATA_REGISTER "r10"
+# define TRAMP_SCRATCH_REGISTER "r11"
+#elif defined __i386__
+# define TRAMP_DATA_REGISTER "ecx"
+# define TRAMP_SCRATCH_REGISTER "eax"
+#elif defined __aarch64__
+# define TRAMP_DATA_REGISTER "x18"
+# define TRAMP_SCRATCH_REGISTER "x17"
+#elif defined __arm__
+# define TRAMP_DATA_REGISTER "ip"
+# define TRAMP_SCRATCH_REGISTER ""
+#endif
+
+__BEGIN_DECLS
+
+/* Return a new trampoline that calls CODE with DATA in the data
+   register.  CODE must not be NULL; DATA may be anything.  On failure
+   return NULL and set errno:
+     EINVAL   CODE is NULL;
+     ENOMEM   no memory or address space for a new table;
+     ENOSYS   trampolines are not supported on this architecture or
+              system;
+     ELIBACC  the file holding the trampoline code cannot be opened;
+     ELIBBAD  that file no longer holds the expected code (it was
+              replaced on disk before the first table was mapped).  */
+extern void *tramp_alloc (void *__code, void *__data) __THROW __wur;
+
+/* Make the trampoline TRAMP call CODE with DATA.  Return 0, or -1 with
+   errno set to EINVAL if TRAMP is not a live trampoline or CODE is
+   NULL.  A thread calling TRAMP at the same time may see the old pair,
+   the new pair, or the new CODE with the old DATA: synchronize if that
+   matters.  */
+extern int tramp_set (void *__tramp, void *__code, void *__data) __THROW;
+
+/* Free the trampoline TRAMP.  Return 0, or -1 with errno set to EINVAL
+   if TRAMP is not a live trampoline (including a second free).  A later
+   call through a freed trampoline terminates the process with a
+   diagnostic, until tramp_alloc hands the same address out again.  */
+extern int tramp_free (void *__tramp) __THROW;
+
+/* Return the target of the live trampoline TRAMP, or NULL with errno
+   set to EINVAL if TRAMP is not a live trampoline.  */
+extern void *tramp_code (const void *__tramp) __THROW __wur;
+
+/* Return the data pointer of the live trampoline TRAMP.  If TRAMP is
+   not a live trampoline return NULL and set errno to EINVAL; a caller
+   that stored NULL data tells the cases apart by clearing errno
+   first.  */
+extern void *tramp_data (const void *__tramp) __THROW __wur;
+
+__END_DECLS
+
+#endif /* sys/tramp.h */

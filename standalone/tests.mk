@@ -1,0 +1,53 @@
+# Tests of libtramp.  The glibc tests in misc/ build here against the
+# support/ shim; tests/ holds those that only make sense standalone.
+
+SUPPORT_INC := -I$(TOP)/standalone/support
+TEST_CFLAGS := $(ALL_CFLAGS) $(INCLUDES) $(SUPPORT_INC) -pthread
+TEST_LIBS := -L$(O) -ltramp -Wl,-rpath,$(O) -pthread
+
+# Tests linked with libtramp.so, and with libtramp.a (-static).
+DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork
+STATIC_TESTS := tst-tramp-static
+# Standalone-only tests, from tests/.
+EXTRA_TESTS := tst-replaced tst-scale
+ALL_TESTS := $(DYN_TESTS) $(STATIC_TESTS) $(EXTRA_TESTS)
+
+$(O)/tests/support.o: $(TOP)/standalone/support/support.c | $(O)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+$(addprefix $(O)/tests/,$(DYN_TESTS)): $(O)/tests/%: $(TOP)/misc/%.c \
+    $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/libtramp.so
+	$(CC) $(TEST_CFLAGS) $< $(O)/tests/support.o $(TEST_LIBS) -o $@
+
+$(O)/tests/tst-tramp-static: $(TOP)/misc/tst-tramp-static.c \
+    $(TOP)/misc/tst-tramp.c $(TOP)/misc/tst-tramp.h $(O)/tests/support.o \
+    $(O)/libtramp.a
+	$(CC) $(TEST_CFLAGS) -static $< $(O)/tests/support.o $(O)/libtramp.a \
+	  -pthread -o $@
+
+$(addprefix $(O)/tests/,$(EXTRA_TESTS)): $(O)/tests/%: $(TOP)/tests/%.c \
+    $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/libtramp.so
+	$(CC) $(TEST_CFLAGS) -DLIBTRAMP_DIR='"$(O)"' $< $(O)/tests/support.o \
+	  $(TEST_LIBS) -ldl -o $@
+
+$(O)/tests/wx-policy: $(TOP)/tests/wx-policy.c | $(O)
+	$(CC) $(ALL_CFLAGS) $< -o $@
+
+$(O)/tests/wx-control: $(TOP)/tests/wx-control.c | $(O)
+	$(CC) $(ALL_CFLAGS) $< -o $@
+
+TEST_BINS := $(addprefix $(O)/tests/,$(ALL_TESTS) wx-policy wx-control)
+
+.PHONY: tests
+tests: $(TEST_BINS)
+
+check: tests
+	RUN='$(RUN)' ARCH=$(ARCH) $(TOP)/tests/run-tests.sh $(O)/tests \
+	  $(ALL_TESTS)
+
+$(O)/demo: $(TOP)/demo/demo.c $(O)/libtramp.so
+	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc $< -L$(O) -ltramp -Wl,-rpath,$(O) \
+	  -o $@
+
+demo: $(O)/demo $(O)/tests/wx-policy
+	$(RUN) $(O)/demo $(O)/tests/wx-policy
