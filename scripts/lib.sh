@@ -1,0 +1,22 @@
+# Shared shell helpers for scripts/check and scripts/check.d/*.sh.
+
+# need_packages PKG...: install the Debian packages that are missing
+# (apt-get update once per run).  Needs root when something is missing.
+need_packages () {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \
+      || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing: ${missing[*]}"
+  if [ ! -e /tmp/.tramp-apt-updated ]; then
+    apt-get update -qq && touch /tmp/.tramp-apt-updated
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" \
+    >/dev/null
+}
+
+# Where caches that survive between runs live (glibc source and build,
+# the GCC 14 chroot).  Never inside the work tree.
+TRAMP_CACHE=${TRAMP_CACHE:-/var/cache/tramp}
