@@ -545,6 +545,7 @@ tramp_alloc (void *code, void *data)
   pair->code = code;
   return tramp_slot_of (pair);
 }
+libc_hidden_def (tramp_alloc)
 
 int
 tramp_set (void *tramp, void *code, void *data)
@@ -561,6 +562,7 @@ tramp_set (void *tramp, void *code, void *data)
   pair->code = code;
   return 0;
 }
+libc_hidden_def (tramp_set)
 
 int
 tramp_free (void *tramp)
@@ -576,6 +578,7 @@ tramp_free (void *tramp)
     tramp_flush (cache, TRAMP_CACHE_BATCH);
   return 0;
 }
+libc_hidden_def (tramp_free)
 
 void *
 tramp_code (const void *tramp)
@@ -583,6 +586,7 @@ tramp_code (const void *tramp)
   struct tramp_pair *pair = tramp_lookup_live (tramp);
   return pair != NULL ? pair->code : NULL;
 }
+libc_hidden_def (tramp_code)
 
 void *
 tramp_data (const void *tramp)
@@ -590,6 +594,7 @@ tramp_data (const void *tramp)
   struct tramp_pair *pair = tramp_lookup_live (tramp);
   return pair != NULL ? pair->data : NULL;
 }
+libc_hidden_def (tramp_data)
 
 /* Called when a thread exits: its cached slots go back to the tables.  */
 void
@@ -632,6 +637,7 @@ tramp_alloc (void *code, void *data)
   __set_errno (code == NULL ? EINVAL : ENOSYS);
   return NULL;
 }
+libc_hidden_def (tramp_alloc)
 
 int
 tramp_set (void *tramp, void *code, void *data)
@@ -639,6 +645,7 @@ tramp_set (void *tramp, void *code, void *data)
   __set_errno (EINVAL);
   return -1;
 }
+libc_hidden_def (tramp_set)
 
 int
 tramp_free (void *tramp)
@@ -646,6 +653,7 @@ tramp_free (void *tramp)
   __set_errno (EINVAL);
   return -1;
 }
+libc_hidden_def (tramp_free)
 
 void *
 tramp_code (const void *tramp)
@@ -653,6 +661,7 @@ tramp_code (const void *tramp)
   __set_errno (EINVAL);
   return NULL;
 }
+libc_hidden_def (tramp_code)
 
 void *
 tramp_data (const void *tramp)
@@ -660,6 +669,7 @@ tramp_data (const void *tramp)
   __set_errno (EINVAL);
   return NULL;
 }
+libc_hidden_def (tramp_data)
 
 void
 __tramp_thread_freeres (void)

@@ -19,6 +19,9 @@
 
 #define attribute_hidden __attribute__ ((visibility ("hidden")))
 #define TRAMP_TLS_MODEL __attribute__ ((tls_model ("initial-exec")))
+/* glibc gives the exported functions hidden aliases for internal calls;
+   libtramp has no internal callers.  */
+#define libc_hidden_def(name)
 
 #define __set_errno(e) (errno = (e))
 #define __mmap mmap
