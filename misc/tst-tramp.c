@@ -29,6 +29,10 @@
 #include <support/xthread.h>
 #include <tramp-table.h>
 
+#if !defined TRAMP_TABLE_SIZE || !defined __linux__
+# include "tst-tramp-enosys.c"
+#else
+
 #include "tst-tramp.h"
 
 #define NLIVE 5000
@@ -326,5 +330,7 @@ do_test (void)
     printf ("warning: /proc/self/maps not readable, audit skipped\n");
   return 0;
 }
+
+#endif /* TRAMP_TABLE_SIZE && __linux__ */
 
 #include <support/test-driver.c>

@@ -20,7 +20,6 @@
 #define _TRAMP_OS_H 1
 
 #include <atomic.h>
-#include <dl-fileid.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>

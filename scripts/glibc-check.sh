@@ -1,0 +1,245 @@
+#!/bin/bash
+# Apply the project to glibc 2.41, build it, and run glibc's own checks
+# on it: the tst-tramp tests through glibc's test driver, check-abi for
+# libc, the installed-header checks for sys/tramp.h, check-execstack,
+# check-textrel and check-localplt, and the standalone test suite linked
+# against the new libc and run through testrun.sh.  Prints one line per
+# check and a final "glibc: N passed, N failed, N skipped" line.
+#
+# usage: scripts/glibc-check.sh [--clean]
+#
+# The source comes from Debian trixie's glibc-source package, fetched
+# through a private apt configuration (the machine's own apt sources are
+# not touched).  The tarball, the patched source and the build stay in
+# $TRAMP_CACHE (/var/cache/tramp) and are reused: a rerun rebuilds only
+# what the project changed.  --clean starts the source and the build
+# from scratch.  Environment: GLIBC_CC (default gcc), GLIBC_CXX (g++),
+# GLIBC_ARCH (build directory suffix, default the compiler's triplet
+# architecture), JOBS (default nproc).
+
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib.sh"
+
+base=2.41
+cc=${GLIBC_CC:-gcc}
+cxx=${GLIBC_CXX:-g++}
+jobs=${JOBS:-$(nproc)}
+triplet=$($cc -dumpmachine)
+arch=${GLIBC_ARCH:-${triplet%%-*}}
+cache=$TRAMP_CACHE/glibc
+tarball=$cache/glibc-$base.tar.xz
+src=$cache/src
+build=$cache/build-$arch
+stage=$cache/stage
+
+passed=0 failed=0 skipped=0
+result () {
+  local verdict=$1 name=$2 detail=${3:-}
+  printf '%-12s %-44s %s\n' "$verdict:" "$name" "$detail"
+  case $verdict in
+    PASS) passed=$((passed + 1)) ;;
+    UNSUPPORTED) skipped=$((skipped + 1)) ;;
+    *) failed=$((failed + 1)) ;;
+  esac
+}
+finish () {
+  echo "glibc: $passed passed, $failed failed, $skipped skipped"
+  [ "$failed" -eq 0 ]
+  exit
+}
+# step NAME: start timing a step; step_done prints its duration.
+step () { step_name=$1; step_start=$SECONDS; echo "--- $1"; }
+step_done () { echo "--- $step_name: $((SECONDS - step_start)) s"; }
+
+need_packages gcc g++ make gawk bison python3 xz-utils patch rsync \
+  linux-libc-dev
+mkdir -p "$cache"
+
+if [ "${1:-}" = --clean ]; then
+  rm -rf "$src" "$build" "$stage"
+fi
+
+# Fetch the upstream tarball from Debian trixie's glibc-source package.
+if [ ! -s "$tarball" ]; then
+  step fetch
+  apt=$cache/apt
+  rm -rf "$apt"
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/parts"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
+       "http://deb.debian.org/debian trixie main" > "$apt/sources.list"
+  aptopts=(-o Dir::Etc::SourceList="$apt/sources.list"
+	   -o Dir::Etc::SourceParts="$apt/parts"
+	   -o Dir::State::Lists="$apt/lists"
+	   -o Dir::State::status=/dev/null
+	   -o Dir::Cache="$apt/cache"
+	   -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+  if ! apt-get -qq "${aptopts[@]}" update \
+      || ! (cd "$apt" && apt-get -qq "${aptopts[@]}" download glibc-source); then
+    result FAIL "fetch glibc-source from trixie"
+    finish
+  fi
+  rm -rf "$apt/deb"
+  dpkg-deb -x "$apt"/glibc-source_*.deb "$apt/deb"
+  if ! mv "$apt/deb/usr/src/glibc/glibc-$base.tar.xz" "$tarball"; then
+    result FAIL "glibc-$base.tar.xz in glibc-source"
+    finish
+  fi
+  echo "fetched $(ls "$apt"/glibc-source_*.deb | xargs -n1 basename)"
+  rm -rf "$apt"
+  step_done
+fi
+
+# Apply the project to a pristine copy, then bring the build's source
+# tree in line with it: only files whose contents changed are written,
+# so make rebuilds only what depends on them.
+step apply
+rm -rf "$stage"
+mkdir -p "$stage"
+tar xf "$tarball" -C "$stage"
+if "$top/scripts/glibc-apply.sh" "$stage/glibc-$base" > "$stage/apply.log" 2>&1
+then
+  result PASS "apply the project to glibc $base" \
+    "($(grep -c '^applied' "$stage/apply.log") patches)"
+else
+  cat "$stage/apply.log"
+  result FAIL "apply the project to glibc $base"
+  finish
+fi
+mkdir -p "$src"
+rsync -rlc --delete "$stage/glibc-$base/" "$src/"
+rm -rf "$stage"
+step_done
+
+step build
+mkdir -p "$build"
+cd "$build"
+if [ ! -f config.status ]; then
+  if ! "$src/configure" --prefix=/usr CC="$cc" CXX="$cxx" \
+       > configure.log 2>&1; then
+    tail -n 20 configure.log
+    result FAIL "configure"
+    finish
+  fi
+fi
+if make -j"$jobs" > build.log 2>&1; then
+  result PASS "build glibc" "($((SECONDS - step_start)) s)"
+else
+  grep -E -B2 -A8 'error|Error [0-9]' build.log | head -n 60
+  result FAIL "build glibc" "(see $build/build.log)"
+  finish
+fi
+step_done
+
+# glibc_test T: run `make test t=T` and record its .test-result.
+glibc_test () {
+  local t=$1; shift
+  local start=$SECONDS
+  rm -f "$build/$t.test-result"
+  make test t="$t" "$@" > "$build/$t.check.log" 2>&1
+  local verdict
+  verdict=$(cut -d: -f1 "$build/$t.test-result" 2>/dev/null)
+  case $verdict in
+    PASS|UNSUPPORTED) ;;
+    *) verdict=FAIL
+       tail -n 30 "$build/$t.check.log" | sed 's/^/    /' ;;
+  esac
+  result "$verdict" "make test t=$t" "($((SECONDS - start)) s)"
+}
+
+step tests
+cd "$build"
+for f in "$top"/misc/tst-tramp*.c "$top"/sysdeps/unix/sysv/linux/tst-tramp*.c
+do
+  [ -f "$f" ] && glibc_test "misc/$(basename "$f" .c)"
+done
+step_done
+
+step checks
+glibc_test elf/check-abi-libc
+# glibc's installed-header rules, restricted to the new header.
+glibc_test misc/check-installed-headers-c headers=sys/tramp.h
+glibc_test misc/check-installed-headers-cxx headers=sys/tramp.h
+glibc_test misc/check-wrapper-headers headers=sys/tramp.h
+glibc_test elf/check-execstack
+glibc_test elf/check-textrel
+glibc_test elf/check-localplt
+# The table is in libc's text and libc.so needs no executable stack.
+if readelf -lW libc.so | grep -q 'GNU_STACK.* RW '; then
+  result PASS "libc.so GNU_STACK is RW"
+else
+  result FAIL "libc.so GNU_STACK is RW"
+fi
+if readelf -sW libc.so | grep -q ' tramp_alloc@@GLIBC_'; then
+  result PASS "libc.so exports tramp_alloc" \
+    "($(readelf -sW libc.so | grep -o 'tramp_alloc@@GLIBC_[0-9.]*'))"
+else
+  result FAIL "libc.so exports tramp_alloc"
+fi
+step_done
+
+# The standalone suite, linked against the new libc instead of libtramp.
+# The programs name the new dynamic linker and library directories
+# themselves, so that the W^X policy runner (run by testrun.sh) can exec
+# them; testrun.sh runs everything else with the new libc.
+step standalone
+out=$build/tramp-standalone
+rm -rf "$out"
+mkdir -p "$out"
+libdirs="$build:$build/nptl:$build/dlfcn:$build/math:$build/rt:$build/elf"
+arch_dir=$(ls -d "$top"/sysdeps/"$arch"* 2>/dev/null | head -n 1)
+[ "$arch" = i686 ] && arch_dir=$top/sysdeps/i386
+cflags=(-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -pthread
+	-I"$top/misc" -I"$top/sysdeps/generic" -I"$top/standalone/support")
+[ -n "$arch_dir" ] && cflags=(-I"$arch_dir" "${cflags[@]}")
+ldflags=(-B"$build/csu/" -L"$build" -L"$build/nptl" -L"$build/dlfcn"
+	 -Wl,-rpath="$libdirs" -Wl,-rpath-link="$libdirs"
+	 -Wl,--dynamic-linker="$build/elf/ld.so")
+built=()
+$cc "${cflags[@]}" -c "$top/standalone/support/support.c" -o "$out/support.o"
+for t in tst-tramp tst-tramp-threads tst-tramp-fork; do
+  [ -f "$top/misc/$t.c" ] || continue
+  if $cc "${cflags[@]}" "$top/misc/$t.c" "$out/support.o" "${ldflags[@]}" \
+       -o "$out/$t" 2> "$out/$t.err"; then
+    built+=("$t")
+  else
+    cat "$out/$t.err"
+    result FAIL "standalone: build $t against the new libc"
+  fi
+done
+# Static: the table is in the program, linked from the new libc.a.
+if $cc "${cflags[@]}" -static -B"$build/csu/" -L"$build" \
+     "$top/misc/tst-tramp-static.c" "$out/support.o" \
+     -o "$out/tst-tramp-static" 2> "$out/static.err"; then
+  built+=(tst-tramp-static)
+else
+  cat "$out/static.err"
+  result FAIL "standalone: build tst-tramp-static against the new libc.a"
+fi
+$cc -O2 "$top/tests/wx-policy.c" -o "$out/wx-policy"
+$cc -O2 "$top/tests/wx-control.c" -o "$out/wx-control"
+# Each program really uses the new libc's tramp_alloc.
+for t in "${built[@]}"; do
+  case $t in
+    *static) continue ;;
+  esac
+  if ! readelf -sW "$out/$t" | grep -q 'tramp_alloc@GLIBC_'; then
+    result FAIL "standalone: $t imports tramp_alloc from libc"
+  fi
+done
+RUN="$build/testrun.sh" ARCH=$arch "$top/tests/run-tests.sh" "$out" \
+  "${built[@]}" > "$out/run.log" 2>&1
+sed 's/^/    /' "$out/run.log"
+line=$(tail -n 1 "$out/run.log")
+p=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$line")
+f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$line")
+s=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<<"$line")
+if [ -z "$p" ]; then
+  result FAIL "standalone suite through testrun.sh" "(no result line)"
+else
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
+  echo "standalone suite through testrun.sh: $p passed, $f failed"
+fi
+step_done
+
+finish
