@@ -30,6 +30,15 @@ $(addprefix $(O)/tests/,$(EXTRA_TESTS)): $(O)/tests/%: $(TOP)/tests/%.c \
 	$(CC) $(TEST_CFLAGS) -DLIBTRAMP_DIR='"$(O)"' $< $(O)/tests/support.o \
 	  $(TEST_LIBS) -ldl -o $@
 
+# The replaced-file test also needs the static test and a library that
+# takes the re-open path qemu-user takes, as if mremap could not
+# duplicate the template.
+$(O)/tests/tst-replaced: $(O)/tests/libtramp-reopen.so.1 \
+    $(O)/tests/tst-tramp-static
+$(O)/tests/libtramp-reopen.so.1: $(LIB_SRCS) $(HEADERS) libtramp.map | $(O)
+	$(CC) $(ALL_CFLAGS) $(INCLUDES) -DTRAMP_TEST_NO_MREMAP -fPIC \
+	  $(LDFLAGS_SO) $(LIB_SRCS) -o $@
+
 $(O)/tests/wx-policy: $(TOP)/tests/wx-policy.c | $(O)
 	$(CC) $(ALL_CFLAGS) $< -o $@
 
