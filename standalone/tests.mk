@@ -69,3 +69,12 @@ $(O)/demo: $(TOP)/demo/demo.c $(O)/libtramp.so
 
 demo: $(O)/demo $(O)/tests/wx-policy
 	$(RUN) $(O)/demo $(O)/tests/wx-policy
+
+# The benchmark against libffi (Debian's libffi-dev).
+$(O)/bench: $(TOP)/bench/bench.c $(O)/libtramp.so
+	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc $< -L$(O) -ltramp -Wl,-rpath,$(O) \
+	  -lffi -pthread -o $@
+
+.PHONY: bench
+bench: $(O)/bench
+	$(RUN) $(O)/bench $(BENCH_SCALE)
