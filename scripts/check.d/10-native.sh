@@ -3,3 +3,4 @@
 . scripts/lib.sh
 need_packages gcc make libc6-dev
 make -s -C standalone check
+make -s -C standalone check-sanitize
