@@ -15,7 +15,8 @@
 # what the project changed.  --clean starts the source and the build
 # from scratch.  Environment: GLIBC_CC (default gcc), GLIBC_CXX (g++),
 # GLIBC_ARCH (build directory suffix, default the compiler's triplet
-# architecture), JOBS (default nproc).
+# architecture), JOBS (default nproc), GLIBC_CACHE (default
+# $TRAMP_CACHE/glibc).
 
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +28,7 @@ cxx=${GLIBC_CXX:-g++}
 jobs=${JOBS:-$(nproc)}
 triplet=$($cc -dumpmachine)
 arch=${GLIBC_ARCH:-${triplet%%-*}}
-cache=$TRAMP_CACHE/glibc
+cache=${GLIBC_CACHE:-$TRAMP_CACHE/glibc}
 tarball=$cache/glibc-$base.tar.xz
 src=$cache/src
 build=$cache/build-$arch
