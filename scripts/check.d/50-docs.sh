@@ -96,20 +96,20 @@ t_checks_reject () {
   mutant "no space before the parameter list" "$dt" \
     's/^\(@deftypefun int tramp_free\) (/\1(/'
   mutant "MT, AS, AC out of order" "$sf" \
-    's/@mtsafe{}@asunsafe{@asulock{} @asucorrupt{}}@acunsafe{@aculock{} @acucorrupt{}}/@asunsafe{@asulock{} @asucorrupt{}}@mtsafe{}@acunsafe{@aculock{} @acucorrupt{}}/'
+    's/@mtsafe{}@asunsafe{@asulock{} @asucorrupt{}}@acunsafe{/@asunsafe{@asulock{} @asucorrupt{}}@mtsafe{}@acunsafe{/'
   mutant "unsafe without a reason" "$sf" \
     's/@acunsafe{@acucorrupt{}}}/@acunsafe{}}/'
   mutant "safe with an unsafe remark" "$sf" \
     '/^@deftypefun {void \*} tramp_code/,/^@end/s/@assafe{}/@assafe{@asulock{}}/'
   mutant "AS remark in the AC part" "$sf" \
-    's/@acunsafe{@aculock{} @acucorrupt{}}}/@acunsafe{@asulock{} @acucorrupt{}}}/'
+    's/@acunsafe{@aculock{} @acucorrupt{}/@acunsafe{@asulock{} @acucorrupt{}/'
   mutant "duplicate remark" "$sf" \
-    's/@asunsafe{@asulock{} @asucorrupt{}}@acunsafe{@aculock{} @acucorrupt{}}}$/@asunsafe{@asulock{} @asulock{}}@acunsafe{@aculock{} @acucorrupt{}}}/'
+    's/@asunsafe{@asulock{} @asucorrupt{}}@acunsafe{@aculock{} @acucorrupt{} @acsmem{}}}$/@asunsafe{@asulock{} @asulock{}}@acunsafe{@aculock{} @acucorrupt{} @acsmem{}}}/'
   mutant "unknown remark" "$sf" 's/@acsfd{}/@acsfile{}/'
   mutant "missing @standards" "$sf" \
     '/^@deftypefun int tramp_set/{n;d}'
   mutant "analysis comment disagrees with @safety" "$sf" \
-    's/^@c tramp_free @asulock @asucorrupt @aculock @acucorrupt$/@c tramp_free @asulock @aculock/'
+    's/^@c tramp_free @asulock @asucorrupt @aculock @acucorrupt @acsmem$/@c tramp_free @asulock @aculock @acsmem/'
   mutant "function not in the header" "$api" \
     's/^@deftypefun {void \*} tramp_data (/@deftypefun {void *} tramp_getdata (/'
   mutant "wrong parameter type" "$api" \
