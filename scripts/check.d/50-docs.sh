@@ -145,7 +145,7 @@ t_manual_patches () {
 	      s/^[ -]//;
 	      while ($n + 1 < $want) { print "\n"; $n++ }
 	      print; $n++; $want = $n + 1;' "$p" >"$d/$f"
-    if ! (cd "$d" && patch -s -p1 <"$p"); then
+    if ! (cd "$d" && patch -s -p1 -F0 <"$p"); then
       echo "$p does not apply to its own context"; ok=1
     fi
   done
@@ -159,12 +159,13 @@ t_manual_patches () {
     || { echo "dynlink.texi.patch does not point Next at Trampolines"; ok=1; }
   grep -q '^+@c @node Internal Probes, [^,]*, Trampolines,' "${neighbours[1]}" \
     || { echo "probes.texi.patch does not point Prev at Trampolines"; ok=1; }
-  # With a real glibc source tree that has its manual, apply for real.
+  # With a real glibc source tree that has its manual, apply for real,
+  # without fuzz, as the glibc patch set is applied.
   local tree
   for tree in "$TRAMP_CACHE"/glibc-*/; do
     [ -f "$tree/manual/dynlink.texi" ] || continue
     for p in "$top"/manual/*.patch; do
-      (cd "$tree" && patch -s -p1 --dry-run <"$p") \
+      (cd "$tree" && patch -s -p1 -F0 --dry-run <"$p") \
 	|| { echo "$p does not apply to $tree"; ok=1; }
     done
   done
