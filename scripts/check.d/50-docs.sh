@@ -70,6 +70,25 @@ t_safety () { perl "$docs/check-texi.pl" safety "$chapter"; }
 t_api_manual () { perl "$docs/check-api.pl" manual "$header" "$chapter"; }
 t_api_man () { perl "$docs/check-api.pl" man "$header" "$top/man"; }
 
+# The x86-64 figures the chapter quotes follow from tramp-table.h:
+# slot size, trampolines per table, and (two mappings per table under
+# the default vm.max_map_count of 65530) the millions of trampolines.
+t_geometry () {
+  local h=$top/sysdeps/x86_64/tramp-table.h
+  [ -f "$h" ] || { echo "no $h"; return 1; }
+  printf '#include "%s"\n#include <stdio.h>\nint main (void) { int n = TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE - TRAMP_FIRST_SLOT; printf ("%%d %%d %%d\\n", TRAMP_SLOT_SIZE, n, n * (65530 / 2) / 1000000); return 0; }\n' \
+    "$h" >"$work/geom.c"
+  gcc -m64 "$work/geom.c" -o "$work/geom" || return 1
+  local slot per millions words
+  read -r slot per millions <<<"$("$work/geom")"
+  echo "slot $slot, $per per table, $millions million"
+  words=([1]=one two three four five six seven eight nine ten)
+  tr '\n' ' ' <"$chapter" | grep -q "slots are $slot bytes apart and a table holds $per trampolines, so each live trampoline uses $slot bytes" \
+    || { echo "chapter does not say: $slot bytes, $per per table"; return 1; }
+  tr '\n' ' ' <"$chapter" | grep -q "roughly ${words[$millions]} million trampolines on x86-64" \
+    || { echo "chapter does not say: roughly ${words[$millions]} million"; return 1; }
+}
+
 # Each mutation of the chapter must make the named check fail: the
 # checks can fail, and they catch what they claim to.
 t_checks_reject () {
@@ -340,6 +359,7 @@ check "manual: makeinfo builds the chapter cleanly" t_makeinfo
 check "manual: @deftypefun syntax" t_deftype
 check "manual: @standards and @safety annotations" t_safety
 check "manual: documents exactly the header's API" t_api_manual
+check "manual: x86-64 figures match tramp-table.h" t_geometry
 check "manual: checks reject broken chapters" t_checks_reject
 check "manual: patches to manual/ are consistent" t_manual_patches
 check "man: mandoc -T lint and groff -ww clean" t_man_lint
