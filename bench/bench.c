@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/tramp.h>
+#include "../tests/proc-stats.h"
 
 static long iterations = 2000000;
 
@@ -124,34 +125,6 @@ ffi_ccd_loop (long n)
   sink = acc;
 }
 
-/* Memory: RssAnon and the number of mappings, from /proc.  */
-static long
-rss_anon_kib (void)
-{
-  FILE *f = fopen ("/proc/self/status", "re");
-  char line[256];
-  long kib = -1;
-  while (f != NULL && fgets (line, sizeof line, f) != NULL)
-    if (sscanf (line, "RssAnon: %ld", &kib) == 1)
-      break;
-  if (f != NULL)
-    fclose (f);
-  return kib;
-}
-
-static long
-count_maps (void)
-{
-  FILE *f = fopen ("/proc/self/maps", "re");
-  long n = 0;
-  int c;
-  while (f != NULL && (c = getc (f)) != EOF)
-    n += c == '\n';
-  if (f != NULL)
-    fclose (f);
-  return n;
-}
-
 enum { LIVE = 1000000 };
 
 static void
@@ -162,11 +135,11 @@ live_tramp (double *bytes, long *maps)
      would make that a calloc of untouched pages).  */
   for (long i = 0; i < LIVE; i++)
     v[i] = v;
-  long rss0 = rss_anon_kib (), maps0 = count_maps ();
+  long rss0 = proc_rss_anon_kib (), maps0 = proc_count_maps ();
   for (long i = 0; i < LIVE; i++)
     v[i] = tramp_alloc ((void *) target, (void *) i);
-  *bytes = (rss_anon_kib () - rss0) * 1024.0 / LIVE;
-  *maps = count_maps () - maps0;
+  *bytes = (proc_rss_anon_kib () - rss0) * 1024.0 / LIVE;
+  *maps = proc_count_maps () - maps0;
   for (long i = 0; i < LIVE; i++)
     tramp_free (v[i]);
   free (v);
@@ -180,15 +153,15 @@ live_ffi (double *bytes, long *maps)
      would make that a calloc of untouched pages).  */
   for (long i = 0; i < LIVE; i++)
     v[i] = v;
-  long rss0 = rss_anon_kib (), maps0 = count_maps ();
+  long rss0 = proc_rss_anon_kib (), maps0 = proc_count_maps ();
   for (long i = 0; i < LIVE; i++)
     {
       void *code;
       v[i] = ffi_closure_alloc (sizeof (ffi_closure), &code);
       ffi_prep_closure_loc (v[i], &cif, closure_handler, (void *) i, code);
     }
-  *bytes = (rss_anon_kib () - rss0) * 1024.0 / LIVE;
-  *maps = count_maps () - maps0;
+  *bytes = (proc_rss_anon_kib () - rss0) * 1024.0 / LIVE;
+  *maps = proc_count_maps () - maps0;
   for (long i = 0; i < LIVE; i++)
     ffi_closure_free (v[i]);
   free (v);

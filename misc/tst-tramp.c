@@ -256,6 +256,25 @@ test_bad_input (void)
   TEST_VERIFY (tramp_alloc (NULL, NULL) == NULL);
   TEST_COMPARE (errno, EINVAL);
 
+  /* Random pointers around the live trampoline, across its table, the
+     neighbouring spans and unmapped parts of the reservation: each is
+     refused unless it is the live one.  */
+  unsigned int seed = 1;
+  for (int i = 0; i < 100000; i++)
+    {
+      long delta = (long) (rand_r (&seed) % (1 << 22)) - (1 << 21);
+      if (i % 2)
+	delta &= -(long) TRAMP_SLOT_SIZE;
+      char *p = slot + delta;
+      if (p == slot)
+	continue;
+      errno = 0;
+      if (tramp_free (p) != -1 || errno != EINVAL)
+	FAIL_EXIT1 ("tramp_free accepted %p (trampoline %p)", p, t);
+      if (tramp_data (p) != NULL)
+	FAIL_EXIT1 ("tramp_data accepted %p", p);
+    }
+
   /* The live trampoline was not disturbed.  */
   TEST_COMPARE (((long (*) (long)) t) (5), 1005);
   TEST_COMPARE (tramp_free (t), 0);

@@ -12,41 +12,13 @@
 #include <tramp-table.h>
 
 #include "../misc/tst-tramp.h"
+#include "proc-stats.h"
 
 #define TIMEOUT 120
 
 typedef void *chain_fn (void);
 
 enum { COUNT = 1000000 };
-
-static int
-count_maps (void)
-{
-  FILE *f = fopen ("/proc/self/maps", "re");
-  if (f == NULL)
-    return -1;
-  int n = 0, c;
-  while ((c = getc (f)) != EOF)
-    n += c == '\n';
-  fclose (f);
-  return n;
-}
-
-/* Private (anonymous) resident memory in KiB, from /proc/self/status:
-   the code pages are shared with the library file.  */
-static long
-rss_kib (void)
-{
-  FILE *f = fopen ("/proc/self/status", "re");
-  char line[256];
-  long kib = -1;
-  while (f != NULL && fgets (line, sizeof line, f) != NULL)
-    if (sscanf (line, "RssAnon: %ld", &kib) == 1)
-      break;
-  if (f != NULL)
-    fclose (f);
-  return kib;
-}
 
 static double
 now (void)
@@ -65,9 +37,9 @@ do_test (void)
      with memset, which the compiler may turn into calloc).  */
   for (size_t i = 0; i < COUNT; i++)
     tramps[i] = tramps;
-  int maps_before = count_maps ();
+  long maps_before = proc_count_maps ();
   int exec_before = tst_tramp_audit_maps ();
-  long rss_before = rss_kib ();
+  long rss_before = proc_rss_anon_kib ();
 
   double t0 = now ();
   for (size_t i = 0; i < COUNT; i++)
@@ -79,14 +51,14 @@ do_test (void)
     if (((chain_fn *) tramps[i]) () != (void *) (uintptr_t) i)
       FAIL_EXIT1 ("trampoline %zu returned the wrong data", i);
   double t2 = now ();
-  int maps_live = count_maps ();
-  long rss_live = rss_kib ();
+  long maps_live = proc_count_maps ();
+  long rss_live = proc_rss_anon_kib ();
   int exec_live = tst_tramp_audit_maps ();
   for (size_t i = 0; i < COUNT; i++)
     if (tramp_free (tramps[i]) != 0)
       FAIL_EXIT1 ("tramp_free %zu: %m", i);
   double t3 = now ();
-  int maps_after = count_maps ();
+  long maps_after = proc_count_maps ();
   int exec_after = tst_tramp_audit_maps ();
 
   long max_map_count = -1;
@@ -97,13 +69,13 @@ do_test (void)
 	max_map_count = -1;
       fclose (f);
     }
-  printf ("info: %d live trampolines: +%d mappings (%d -> %d, "
+  printf ("info: %d live trampolines: +%ld mappings (%ld -> %ld, "
 	  "vm.max_map_count %ld), +%ld KiB private (%.1f bytes each)\n",
 	  COUNT, maps_live - maps_before, maps_before, maps_live,
 	  max_map_count, rss_live - rss_before,
 	  (rss_live - rss_before) * 1024.0 / COUNT);
   printf ("info: alloc %.1f ns, call %.1f ns, free %.1f ns each; "
-	  "%d mappings after freeing all\n",
+	  "%ld mappings after freeing all\n",
 	  (t1 - t0) * 1e9 / COUNT, (t2 - t1) * 1e9 / COUNT,
 	  (t3 - t2) * 1e9 / COUNT, maps_after);
   if (maps_before >= 0)
