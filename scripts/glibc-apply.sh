@@ -22,10 +22,20 @@ version=$(cat "$top/glibc-version")
   echo "glibc-apply: $src is not a glibc source tree" >&2; exit 1; }
 cd "$top"
 
+# Debian's glibc-source strips the manual (its texinfo files are under
+# the GFDL with invariant sections): the manual's patches are skipped
+# there, and manual/tramp.texi is copied all the same.
+have_manual=yes
+[ -f "$src/manual/libc.texinfo" ] || have_manual=no
+
 # Patches, in a stable order.
 patches=()
 while IFS= read -r p; do
   p=${p#./}
+  if [ $have_manual = no ] && [[ $p == manual/* ]]; then
+    echo "skipped $p: this tree has no manual"
+    continue
+  fi
   case $p in
     */*) d=${p%%/*}
 	 [ "$d" != scripts ] && [ -d "$src/$d" ] || continue ;;
