@@ -18,12 +18,21 @@
 # architecture), JOBS (default nproc), GLIBC_CACHE (default
 # $TRAMP_CACHE/glibc).
 
+# The whole script is one compound command, read before it runs, so
+# that editing the file during a long build does not disturb the run.
+{
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
 
 base=2.41
 cc=${GLIBC_CC:-gcc}
+if [ -n "${GLIBC_CC:-}" ] && [ -z "${GLIBC_CXX:-}" ]; then
+  # A cross compiler's C++ companion, if installed; glibc's configure
+  # drops C++ (and the C++ header check) when CXX cannot link.
+  GLIBC_CXX=${cc%gcc}g++
+  command -v "$GLIBC_CXX" > /dev/null || GLIBC_CXX=false
+fi
 cxx=${GLIBC_CXX:-g++}
 jobs=${JOBS:-$(nproc)}
 triplet=$($cc -dumpmachine)
@@ -116,7 +125,11 @@ step build
 mkdir -p "$build"
 cd "$build"
 if [ ! -f config.status ]; then
-  if ! "$src/configure" --prefix=/usr CC="$cc" CXX="$cxx" \
+  hostopts=()
+  native=$(gcc -dumpmachine)
+  [ "$triplet" = "$native" ] \
+    || hostopts=(--host="$triplet" --build="$native")
+  if ! "$src/configure" --prefix=/usr "${hostopts[@]}" CC="$cc" CXX="$cxx" \
        > configure.log 2>&1; then
     tail -n 20 configure.log
     result FAIL "configure"
@@ -139,7 +152,7 @@ glibc_test () {
   rm -f "$build/$t.test-result"
   make test t="$t" "$@" > "$build/$t.check.log" 2>&1
   local verdict
-  verdict=$(cut -d: -f1 "$build/$t.test-result" 2>/dev/null)
+  verdict=$(head -n 1 "$build/$t.test-result" 2>/dev/null | cut -d: -f1)
   case $verdict in
     PASS|UNSUPPORTED) ;;
     *) verdict=FAIL
@@ -150,9 +163,13 @@ glibc_test () {
 
 step tests
 cd "$build"
-for f in "$top"/misc/tst-tramp*.c "$top"/sysdeps/unix/sysv/linux/tst-tramp*.c
-do
-  [ -f "$f" ] && glibc_test "misc/$(basename "$f" .c)"
+# Every tst-tramp test the patch set registers (all in subdir misc).
+tests=$(cd "$top" && find . -name Makefile.patch -not -path './build/*' \
+	  -exec sed -n 's/^+[[:space:]]*\(tst-tramp[a-z0-9-]*\).*/\1/p' {} + \
+	  | LC_ALL=C sort -u)
+[ -n "$tests" ] || result FAIL "tst-tramp tests registered in Makefile.patch"
+for t in $tests; do
+  glibc_test "misc/$t"
 done
 step_done
 
@@ -241,6 +258,31 @@ else
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
   echo "standalone suite through testrun.sh: $p passed, $f failed"
 fi
+
+# libc.so.6 replaced or deleted on disk: the link_map's recorded file
+# identity is what the new libc checks.  Each case runs on its own copy
+# of libc.so.6, found first through ld.so --library-path.
+if $cc "${cflags[@]}" "$top/tests/tst-libc-replaced.c" "${ldflags[@]}" \
+     -o "$out/tst-libc-replaced" 2> "$out/replaced.err"; then
+  for mode in keep inode unlink after; do
+    d=$out/libc-$mode
+    mkdir -p "$d"
+    cp "$build/libc.so" "$d/libc.so.6"
+    if "$build/elf/ld.so" --library-path "$d:$libdirs" \
+	 "$out/tst-libc-replaced" "$mode" "$d/libc.so.6" \
+	 > "$out/replaced-$mode.log" 2>&1; then
+      result PASS "libc.so.6 on disk: $mode" "($(tail -n 1 \
+	"$out/replaced-$mode.log"))"
+    else
+      sed 's/^/    /' "$out/replaced-$mode.log"
+      result FAIL "libc.so.6 on disk: $mode"
+    fi
+  done
+else
+  cat "$out/replaced.err"
+  result FAIL "build tst-libc-replaced against the new libc"
+fi
 step_done
 
 finish
+}
