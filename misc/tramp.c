@@ -185,8 +185,10 @@ tramp_lookup (const void *tramp, struct tramp_table **tablep)
 	continue;
       uintptr_t in_span = offset % TRAMP_SPAN;
       uintptr_t slot = in_span / TRAMP_SLOT_SIZE;
-      if (in_span % TRAMP_SLOT_SIZE != 0 || slot >= TRAMP_SLOTS
-	  || slot < TRAMP_FIRST_SLOT)
+      /* One unsigned comparison for TRAMP_FIRST_SLOT <= SLOT
+	 < TRAMP_SLOTS, which does not warn when TRAMP_FIRST_SLOT is 0.  */
+      if (in_span % TRAMP_SLOT_SIZE != 0
+	  || slot - TRAMP_FIRST_SLOT >= TRAMP_USABLE)
 	return NULL;
       struct tramp_table *table
 	= &tramp_regions[i].tables[offset / TRAMP_SPAN];

@@ -1,0 +1,80 @@
+/* Trampoline table for i386.
+   Copyright (C) 2026 Free Software Foundation, Inc.
+   This file is part of the GNU C Library.
+
+   The GNU C Library is free software; you can redistribute it and/or
+   modify it under the terms of the GNU Lesser General Public
+   License as published by the Free Software Foundation; either
+   version 2.1 of the License, or (at your option) any later version.
+
+   The GNU C Library is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   Lesser General Public License for more details.
+
+   You should have received a copy of the GNU Lesser General Public
+   License along with the GNU C Library; if not, see
+   <https://www.gnu.org/licenses/>.  */
+
+#include <tramp-table.h>
+
+#if defined __CET__ && __has_include (<cet.h>)
+/* Mark the object IBT and SHSTK compatible: every entry starts with
+   endbr32, and the only call is a call to the next instruction, which
+   CET does not push on the shadow stack.  */
+# include <cet.h>
+#endif
+
+/* Copies of this page are mapped read+exec from the library file, each
+   followed by a data page.  i386 has no PC-relative data addressing:
+   an entry at address A finds itself with "call .+5; pop %ecx", which
+   leaves A + 9 in ecx and the stack as it was (and, with CET shadow
+   stacks, pushes nothing on the shadow stack), then jumps to the
+   shared tail.  The tail loads the target into eax (the scratch
+   register), the data pointer into ecx (the static chain register)
+   and jumps.  Arguments on the stack and the return address are never
+   touched, and edx, the other register that can carry arguments
+   (regparm), is left alone.  Only relative branches stay inside the
+   table, so any copy behaves like the original.  */
+
+/* ecx holds the entry address plus this much when the tail runs.  */
+#define TRAMP_ENTRY_BIAS 9
+
+	.text
+	.balign	TRAMP_TABLE_SIZE
+	.globl	__tramp_table
+	.hidden	__tramp_table
+	.type	__tramp_table, @object
+__tramp_table:
+tramp_tail:
+	movl	TRAMP_TABLE_SIZE - TRAMP_ENTRY_BIAS(%ecx), %eax
+	movl	TRAMP_TABLE_SIZE - TRAMP_ENTRY_BIAS + 4(%ecx), %ecx
+	jmp	*%eax
+	.fill	TRAMP_FIRST_SLOT * TRAMP_SLOT_SIZE - (. - tramp_tail), 1, 0xcc
+
+	.rept	TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE - TRAMP_FIRST_SLOT
+1:
+	endbr32
+	/* call .+5, spelled out so that the assembler cannot pick another
+	   form.  */
+	.byte	0xe8
+	.long	0
+2:	popl	%ecx
+	.if	2b - 1b - TRAMP_ENTRY_BIAS
+	.error	"TRAMP_ENTRY_BIAS does not match the entry code"
+	.endif
+	/* Force the 5-byte form so that every slot has the same size.  */
+	.byte	0xe9
+	.long	tramp_tail - (. + 4)
+	.byte	0xcc
+	.if	. - 1b - TRAMP_SLOT_SIZE
+	.error	"trampoline slot is not TRAMP_SLOT_SIZE bytes"
+	.endif
+	.endr
+
+	.if	. - __tramp_table - TRAMP_TABLE_SIZE
+	.error	"trampoline table is not TRAMP_TABLE_SIZE bytes"
+	.endif
+	.size	__tramp_table, TRAMP_TABLE_SIZE
+
+	.section .note.GNU-stack, "", @progbits
