@@ -54,9 +54,8 @@ asm (".text\n"
 # define TST_TRAMP_HAVE_ARGS 1
 #elif defined __i386__
 /* cdecl: every argument is on the stack.  eax is the trampoline's
-   scratch register, free at the entry of a cdecl function.  The call
-   to the next instruction is the PIC idiom that CET shadow stacks
-   ignore.  */
+   scratch register, free at the entry of a cdecl function, and holds
+   the address of the GOT to reach the variables.  */
 asm (".pushsection .text\n"
      ".globl tst_tramp_chain\n"
      ".type tst_tramp_chain, @function\n"

@@ -20,24 +20,24 @@
 
 #if defined __CET__ && __has_include (<cet.h>)
 /* Mark the object IBT and SHSTK compatible: every entry starts with
-   endbr32, and the only call is a call to the next instruction, which
-   CET does not push on the shadow stack.  */
+   endbr32, and the only call is matched by a return.  */
 # include <cet.h>
 #endif
 
 /* Copies of this page are mapped read+exec from the library file, each
-   followed by a data page.  i386 has no PC-relative data addressing:
-   an entry at address A finds itself with "call .+5; pop %ecx", which
-   leaves A + 9 in ecx and the stack as it was (and, with CET shadow
-   stacks, pushes nothing on the shadow stack), then jumps to the
-   shared tail.  The tail loads the target into eax (the scratch
-   register), the data pointer into ecx (the static chain register)
-   and jumps.  Arguments on the stack and the return address are never
-   touched, and edx, the other register that can carry arguments
-   (regparm), is left alone.  Only relative branches stay inside the
-   table, so any copy behaves like the original.  */
+   followed by a data page.  i386 has no PC-relative data addressing, so
+   an entry at address A calls the helper in slot 0, which finds A + 9
+   (the return address) at the top of the stack, loads the target into
+   eax (the scratch register) and the data pointer into ecx (the static
+   chain register) from A + TRAMP_TABLE_SIZE, and returns; the entry
+   then jumps to the target.  The call and its return balance each
+   other, on the stack and on a CET shadow stack alike; the only stack
+   memory written is below the caller's stack pointer, so the arguments
+   and the return address reach the target untouched, and so does edx.
+   Only relative branches stay inside the table, so any copy behaves
+   like the original.  */
 
-/* ecx holds the entry address plus this much when the tail runs.  */
+/* The return address the helper sees is the entry address plus this.  */
 #define TRAMP_ENTRY_BIAS 9
 
 	.text
@@ -46,27 +46,23 @@
 	.hidden	__tramp_table
 	.type	__tramp_table, @object
 __tramp_table:
-tramp_tail:
+tramp_load:
+	movl	(%esp), %ecx
 	movl	TRAMP_TABLE_SIZE - TRAMP_ENTRY_BIAS(%ecx), %eax
 	movl	TRAMP_TABLE_SIZE - TRAMP_ENTRY_BIAS + 4(%ecx), %ecx
-	jmp	*%eax
-	.fill	TRAMP_FIRST_SLOT * TRAMP_SLOT_SIZE - (. - tramp_tail), 1, 0xcc
+	ret
+	.fill	TRAMP_FIRST_SLOT * TRAMP_SLOT_SIZE - (. - tramp_load), 1, 0xcc
 
 	.rept	TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE - TRAMP_FIRST_SLOT
-1:
-	endbr32
-	/* call .+5, spelled out so that the assembler cannot pick another
-	   form.  */
+1:	endbr32
+	/* Force the 5-byte form so that every slot has the same size.  */
 	.byte	0xe8
-	.long	0
-2:	popl	%ecx
+	.long	tramp_load - (. + 4)
+2:	jmp	*%eax
 	.if	2b - 1b - TRAMP_ENTRY_BIAS
 	.error	"TRAMP_ENTRY_BIAS does not match the entry code"
 	.endif
-	/* Force the 5-byte form so that every slot has the same size.  */
-	.byte	0xe9
-	.long	tramp_tail - (. + 4)
-	.byte	0xcc
+	.fill	TRAMP_SLOT_SIZE - (. - 1b), 1, 0xcc
 	.if	. - 1b - TRAMP_SLOT_SIZE
 	.error	"trampoline slot is not TRAMP_SLOT_SIZE bytes"
 	.endif

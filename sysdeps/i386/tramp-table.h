@@ -19,7 +19,7 @@
 #ifndef _TRAMP_TABLE_H
 #define _TRAMP_TABLE_H 1
 
-/* The table is one 4 KiB page of 16-byte slots.  Slot 0 holds the tail
+/* The table is one 4 KiB page of 16-byte slots.  Slot 0 holds the helper
    shared by all entries; each other slot is an entry whose pair
    {code, data} lives at its address + TRAMP_TABLE_SIZE, in the data
    page mapped after each copy (8 bytes used of each 16-byte stride).  */
