@@ -230,9 +230,10 @@ tst_tramp_audit_maps (void)
   if (f == NULL)
     return -1;
   char line[4096];
-  int exec = 0;
+  int exec = 0, lines = 0;
   while (fgets (line, sizeof line, f) != NULL)
     {
+      lines++;
       char perms[8] = "";
       unsigned long start = 0, end = 0, inode = 0;
       char path[4096] = "";
@@ -256,7 +257,9 @@ tst_tramp_audit_maps (void)
 	FAIL ("anonymous executable mapping: %s", line);
     }
   fclose (f);
-  return exec;
+  /* qemu-user makes up the guest's maps from the host's: without the
+     host's /proc the file opens but is empty.  */
+  return lines > 0 ? exec : -1;
 }
 
 #endif /* tst-tramp.h */

@@ -44,7 +44,7 @@ expect () {
 mode=seccomp
 if [ -n "$run" ]; then
   emulator=${run%% *}
-  export TST_TRAMP_EMULATOR=${emulator##*/}
+  export TST_TRAMP_EMULATOR=${emulator##*/} TST_TRAMP_RUN=$run
   $run "$dir/wx-policy" "$dir/wx-control" wx >"$log" 2>&1
   rc=$?
   if [ $rc -eq 125 ] && grep -q 'cannot install the seccomp filter' "$log"
