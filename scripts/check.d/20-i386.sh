@@ -6,4 +6,4 @@
 . scripts/arch-check.sh
 need_packages make gcc-i686-linux-gnu libc6-dev-i386-cross
 sysroot=/usr/i686-linux-gnu/lib
-arch_check i386 "i686-linux-gnu-gcc -Wl,--dynamic-linker=$sysroot/ld-linux.so.2 -Wl,-rpath,$sysroot" "" IBT SHSTK
+arch_check i386 "i686-linux-gnu-gcc -Wl,--dynamic-linker=$sysroot/ld-linux.so.2 -Wl,-rpath,$sysroot" "" 4096 IBT SHSTK

@@ -4,4 +4,4 @@
 . scripts/lib.sh
 . scripts/arch-check.sh
 need_packages make gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user
-arch_check arm arm-linux-gnueabihf-gcc "qemu-arm -L /usr/arm-linux-gnueabihf"
+arch_check arm arm-linux-gnueabihf-gcc "qemu-arm -L /usr/arm-linux-gnueabihf" 4096
