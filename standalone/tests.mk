@@ -117,3 +117,13 @@ $(O)/tests/tst-tramp-interwork-%: $(TOP)/sysdeps/arm/tst-tramp-interwork.c \
     $(O)/tests/support.o $(O)/libtramp.so
 	$(CC) $(TEST_CFLAGS) -m$* -DTST_TRAMP_THUMB_LIB $< \
 	  $(O)/tests/support.o $(TEST_LIBS) -o $@
+
+# The benchmark without libffi, for every architecture:
+# make bench-arch [CC=... RUN=...]
+$(O)/bench-arch: $(TOP)/bench/bench-arch.c $(O)/libtramp.so
+	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc $< -L$(O) -ltramp -Wl,-rpath,$(O) \
+	  -o $@
+
+.PHONY: bench-arch
+bench-arch: $(O)/bench-arch
+	$(RUN) $(O)/bench-arch $(BENCH_SCALE)

@@ -31,6 +31,7 @@
    arguments reach the target as the caller left them.  In ARM state
    pc reads as the address of the instruction plus 8.  */
 
+#ifdef TRAMP_TABLE_SIZE
 	.syntax	unified
 	.arm
 	.text
@@ -51,5 +52,6 @@ __tramp_table:
 	.error	"trampoline table is not TRAMP_TABLE_SIZE bytes"
 	.endif
 	.size	__tramp_table, TRAMP_TABLE_SIZE
+#endif
 
 	.section .note.GNU-stack, "", %progbits

@@ -23,8 +23,14 @@
    of 8-byte slots, every one an entry; the pair {code, data} of the
    entry at address A lives at A + TRAMP_TABLE_SIZE, in the data page
    mapped after each copy, so pairs and slots have the same stride.  */
-#define TRAMP_TABLE_SIZE 4096
-#define TRAMP_SLOT_SIZE 8
-#define TRAMP_FIRST_SLOT 0
+/* The entries are ARM-state code, and a load into pc switches to Thumb
+   state for an odd target address only from ARMv5T on: processors
+   without the ARM instruction set (M profile) or older than ARMv5 get
+   no table, and tramp_alloc fails with ENOSYS there.  */
+#if defined __ARM_ARCH_ISA_ARM && __ARM_ARCH >= 5
+# define TRAMP_TABLE_SIZE 4096
+# define TRAMP_SLOT_SIZE 8
+# define TRAMP_FIRST_SLOT 0
+#endif
 
 #endif /* tramp-table.h */

@@ -54,7 +54,14 @@ tramp_load:
 	.fill	TRAMP_FIRST_SLOT * TRAMP_SLOT_SIZE - (. - tramp_load), 1, 0xcc
 
 	.rept	TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE - TRAMP_FIRST_SLOT
-1:	endbr32
+1:
+#ifdef __CET__
+	endbr32
+#else
+	/* endbr32 is only a no-op from the P6 family on: a 4-byte no-op
+	   that every i386 processor runs keeps the layout.  */
+	.byte	0x8d, 0x74, 0x26, 0x00	/* leal 0(%esi,%eiz,1), %esi */
+#endif
 	/* Force the 5-byte form so that every slot has the same size.  */
 	.byte	0xe8
 	.long	tramp_load - (. + 4)
