@@ -38,6 +38,16 @@
 # define TRAMP_LANDING_PAD hint 34	/* bti c */
 #endif
 
+	/* Literal loads reach 1 MiB forward; the pair must fit a slot.  */
+	.if	TRAMP_TABLE_SIZE + 8 >= 1 << 20 || TRAMP_SLOT_SIZE < 16
+	.error	"table geometry out of reach of the entry code"
+	.endif
+	/* Kernels with 64 KiB pages map the table only if it is whole
+	   pages.  */
+	.if	TRAMP_TABLE_SIZE % 65536
+	.error	"the aarch64 table must be a multiple of 64 KiB"
+	.endif
+
 	.text
 	.balign	TRAMP_TABLE_SIZE
 	.globl	__tramp_table

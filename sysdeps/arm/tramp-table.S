@@ -32,6 +32,11 @@
    pc reads as the address of the instruction plus 8.  */
 
 #ifdef TRAMP_TABLE_SIZE
+	/* LDR reaches 4095 bytes from pc; the pair must fit a slot.  */
+	.if	TRAMP_TABLE_SIZE + 4 - 8 > 4095 || TRAMP_SLOT_SIZE < 8
+	.error	"table geometry out of reach of the entry code"
+	.endif
+
 	.syntax	unified
 	.arm
 	.text

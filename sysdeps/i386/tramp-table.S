@@ -40,6 +40,11 @@
 /* The return address the helper sees is the entry address plus this.  */
 #define TRAMP_ENTRY_BIAS 9
 
+	/* The helper fills slot 0; an entry and a pair fit a slot.  */
+	.if	TRAMP_FIRST_SLOT < 1 || TRAMP_SLOT_SIZE < 16
+	.error	"table geometry does not fit the entry code"
+	.endif
+
 	.text
 	.balign	TRAMP_TABLE_SIZE
 	.globl	__tramp_table
