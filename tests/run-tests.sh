@@ -1,7 +1,9 @@
 #!/bin/bash
 # Run libtramp's tests: each one plainly and under the W^X policy, plus
-# the controls that show the policy really kills the old ways.  Prints
-# one line per run and a final "N passed, N failed" line.
+# the controls that show the policy really kills the old ways.  Under an
+# emulator that refuses seccomp filters (qemu-user), the W^X runs are
+# checked on the emulator's -strace log instead, and the output says so.
+# Prints one line per run and a final "N passed, N failed" line.
 #
 # usage: run-tests.sh DIR TEST...   (RUN: optional emulator prefix)
 
