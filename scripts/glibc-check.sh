@@ -37,6 +37,13 @@ cxx=${GLIBC_CXX:-g++}
 jobs=${JOBS:-$(nproc)}
 triplet=$($cc -dumpmachine)
 arch=${GLIBC_ARCH:-${triplet%%-*}}
+case $triplet in
+  x86_64-*) sysarch=x86_64 ;;
+  i?86-*) sysarch=i386 ;;
+  aarch64-*) sysarch=aarch64 ;;
+  arm*) sysarch=arm ;;
+  *) sysarch=generic ;;
+esac
 cache=${GLIBC_CACHE:-$TRAMP_CACHE/glibc}
 tarball=$cache/glibc-$base.tar.xz
 src=$cache/src
@@ -163,9 +170,12 @@ glibc_test () {
 
 step tests
 cd "$build"
-# Every tst-tramp test the patch set registers (all in subdir misc).
-tests=$(cd "$top" && find . -name Makefile.patch -not -path './build/*' \
-	  -exec sed -n 's/^+[[:space:]]*\(tst-tramp[a-z0-9-]*\).*/\1/p' {} + \
+# Every tst-tramp test the patch set registers for this architecture
+# (all in subdir misc).
+tests=$(cd "$top" && ls misc/Makefile.patch \
+	  sysdeps/unix/sysv/linux/Makefile.patch \
+	  "sysdeps/$sysarch/Makefile.patch" 2>/dev/null \
+	  | xargs sed -n 's/^+[[:space:]]*\(tst-tramp[a-z0-9-]*\).*/\1/p' \
 	  | LC_ALL=C sort -u)
 [ -n "$tests" ] || result FAIL "tst-tramp tests registered in Makefile.patch"
 for t in $tests; do
@@ -205,11 +215,9 @@ out=$build/tramp-standalone
 rm -rf "$out"
 mkdir -p "$out"
 libdirs="$build:$build/nptl:$build/dlfcn:$build/math:$build/rt:$build/elf"
-arch_dir=$(ls -d "$top"/sysdeps/"$arch"* 2>/dev/null | head -n 1)
-[ "$arch" = i686 ] && arch_dir=$top/sysdeps/i386
 cflags=(-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -pthread
-	-I"$top/misc" -I"$top/sysdeps/generic" -I"$top/standalone/support")
-[ -n "$arch_dir" ] && cflags=(-I"$arch_dir" "${cflags[@]}")
+	-I"$top/sysdeps/$sysarch" -I"$top/misc" -I"$top/sysdeps/generic"
+	-I"$top/standalone/support")
 ldflags=(-B"$build/csu/" -L"$build" -L"$build/nptl" -L"$build/dlfcn"
 	 -Wl,-rpath="$libdirs" -Wl,-rpath-link="$libdirs"
 	 -Wl,--dynamic-linker="$build/elf/ld.so")
