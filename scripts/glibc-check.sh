@@ -177,7 +177,7 @@ cd "$build"
 tests=$(cd "$top" && ls misc/Makefile.patch \
 	  sysdeps/unix/sysv/linux/Makefile.patch \
 	  "sysdeps/$sysarch/Makefile.patch" 2>/dev/null \
-	  | xargs sed -n 's/^+[[:space:]]*\(tst-tramp[a-z0-9-]*\).*/\1/p' \
+	  | xargs grep -h '^+[^+#]' | grep -o 'tst-tramp[a-z0-9-]*' \
 	  | LC_ALL=C sort -u)
 [ -n "$tests" ] || result FAIL "tst-tramp tests registered in Makefile.patch"
 for t in $tests; do
@@ -189,7 +189,12 @@ step checks
 glibc_test elf/check-abi-libc
 # glibc's installed-header rules, restricted to the new header.
 glibc_test misc/check-installed-headers-c headers=sys/tramp.h
-glibc_test misc/check-installed-headers-cxx headers=sys/tramp.h
+if grep -q '^CXX = *$' config.make; then
+  result UNSUPPORTED "make test t=misc/check-installed-headers-cxx" \
+    "(no C++ compiler for $triplet)"
+else
+  glibc_test misc/check-installed-headers-cxx headers=sys/tramp.h
+fi
 glibc_test misc/check-wrapper-headers headers=sys/tramp.h
 glibc_test elf/check-execstack
 glibc_test elf/check-textrel

@@ -12,7 +12,7 @@
 bash scripts/glibc-check.sh
 rc=$?
 if [ "${TRAMP_GLIBC_I686:-0}" = 1 ]; then
-  need_packages gcc-i686-linux-gnu
+  need_packages gcc-i686-linux-gnu g++-i686-linux-gnu
   GLIBC_CC=i686-linux-gnu-gcc bash scripts/glibc-check.sh | sed 's/^glibc:/glibc-i686:/'
   [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 fi
