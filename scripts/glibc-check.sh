@@ -12,8 +12,7 @@
 # through a private apt configuration (the machine's own apt sources are
 # not touched).  The tarball, the patched source and the build stay in
 # $TRAMP_CACHE (/var/cache/tramp) and are reused: a rerun rebuilds only
-# what the project changed.  --clean starts the source and the build
-# from scratch.  Environment: GLIBC_CC (default gcc), GLIBC_CXX (g++),
+# what the project changed.  --clean starts the build from scratch.  Environment: GLIBC_CC (default gcc), GLIBC_CXX (g++),
 # GLIBC_ARCH (build directory suffix, default the compiler's triplet
 # architecture), JOBS (default nproc), GLIBC_CACHE (default
 # $TRAMP_CACHE/glibc).
@@ -73,8 +72,11 @@ need_packages gcc g++ make gawk bison python3 xz-utils patch rsync \
   linux-libc-dev
 mkdir -p "$cache"
 
+# The source tree is shared by the builds for each architecture and is
+# brought in line with the tarball plus the project on every run, so
+# only the build directory needs cleaning.
 if [ "${1:-}" = --clean ]; then
-  rm -rf "$src" "$build" "$stage"
+  rm -rf "$build"
 fi
 
 # Fetch the upstream tarball from Debian trixie's glibc-source package.
