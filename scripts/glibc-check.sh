@@ -12,7 +12,9 @@
 # through a private apt configuration (the machine's own apt sources are
 # not touched).  The tarball, the patched source and the build stay in
 # $TRAMP_CACHE (/var/cache/tramp) and are reused: a rerun rebuilds only
-# what the project changed.  --clean starts the build from scratch.  Environment: GLIBC_CC (default gcc), GLIBC_CXX (g++),
+# what the project changed.  --clean starts the build from scratch.
+# Environment: GLIBC_CC (default gcc; i686-linux-gnu-gcc for an i686
+# build), GLIBC_CXX (default g++, or the cross compiler's g++),
 # GLIBC_ARCH (build directory suffix, default the compiler's triplet
 # architecture), JOBS (default nproc), GLIBC_CACHE (default
 # $TRAMP_CACHE/glibc).
