@@ -946,8 +946,12 @@ tramp_alloc_slow (struct tramp_cache *cache, void *code, void *data)
   void *tramp = tramp_fd_alloc (code, data);
   if (tramp != NULL)
     return tramp;
+  /* Errors on the way to a success (mremap refused under qemu-user, for
+     example) are not reported.  */
+  int saved = errno;
   if (!tramp_refill (cache))
     return NULL;
+  __set_errno (saved);
   return tramp_take (cache, code, data);
 }
 

@@ -442,9 +442,10 @@ emul_mmap (uintptr_t addr, unsigned long len, long prot, long flags, long fd,
   if (fault () == TRAMPFD_EMUL_MMAP)
     return -EPERM;
 
-  unsigned char *code = mmap (NULL, page, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (code == MAP_FAILED)
+  /* Not a fresh mapping: it could take the hole the caller made for
+     the hint, which a kernel never would.  */
+  static unsigned char code[65536];
+  if (page > (long) sizeof code)
     return -ENOMEM;
   trampfd_emul_generate (code, page, e->ntramp, e->creg, e->dreg,
 			 e->code_table, e->data_table);
@@ -483,7 +484,6 @@ emul_mmap (uintptr_t addr, unsigned long len, long prot, long flags, long fd,
       emul_stats.hinted += map == (void *) addr;
     }
  out:
-  munmap (code, page);
   return result;
 }
 
