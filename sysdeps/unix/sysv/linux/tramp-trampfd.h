@@ -33,7 +33,8 @@
    or 64-bit tables of the wrong width.
 
    The OS layer (tramp-os.h) enables the backend by defining
-   TRAMP_OS_TRAMPFD and:
+   TRAMP_OS_TRAMPFD and the following (inside glibc, this file defines
+   them itself):
      tramp_trampfd_override ()   -1 if no number is configured, 0 if
                                  trampfd is disabled, or the system
                                  call number to use (glibc: the
@@ -47,6 +48,40 @@
 #include <errno.h>
 #include <limits.h>
 #include <trampfd.h>
+
+#if defined _LIBC && !defined TRAMP_OS_TRAMPFD
+/* Inside glibc: the number comes from the glibc.tramp.trampfd tunable
+   (-1, the default: whatever the kernel advertises; 0: never; N > 0:
+   system call N), which glibc ignores in AT_SECURE processes.  The
+   system calls are made directly, so that tramp_alloc is not a
+   cancellation point.  */
+# include <elf/dl-tunables.h>
+# include <not-cancel.h>
+# include <sysdep.h>
+# define TRAMP_OS_TRAMPFD 1
+
+static inline long
+tramp_trampfd_override (void)
+{
+  return TUNABLE_GET_FULL (glibc, tramp, trampfd, int32_t, NULL);
+}
+
+static inline int
+tramp_trampfd_syscall (long nr, struct trampfd_info *info)
+{
+  long int r = INTERNAL_SYSCALL_NCS (nr, 1, info);
+  if (INTERNAL_SYSCALL_ERROR_P (r))
+    {
+      __set_errno (INTERNAL_SYSCALL_ERRNO (r));
+      return -1;
+    }
+  return r;
+}
+
+# define tramp_trampfd_pwrite(fd, buf, len, offset) \
+  INLINE_SYSCALL_CALL (pwrite64, fd, buf, len, SYSCALL_LL64_PRW (offset))
+# define tramp_trampfd_close(fd) __close_nocancel_nostatus (fd)
+#endif
 
 #if !defined TRAMP_OS_TRAMPFD
 # define TRAMP_TRAMPFD 0
