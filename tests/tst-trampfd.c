@@ -269,6 +269,56 @@ scenario_not_configured (const char *value)
   TEST_COMPARE (stats ().syscalls, 0);
 }
 
+/* The kernel's advertisement.  A kernel cannot be made to add an auxv
+   entry, so this test program defines getauxval, which libtramp.so
+   calls through its PLT: while FAKE_AUXV is set, it answers AT_TRAMPFD
+   with the emulated number, as a kernel carrying trampfd would.  The
+   rest goes to the C library.  */
+static bool fake_auxv;
+extern unsigned long int __getauxval (unsigned long int);
+
+unsigned long int
+getauxval (unsigned long int type)
+{
+  if (fake_auxv && type == AT_TRAMPFD)
+    return TRAMPFD_EMUL_NR;
+  return __getauxval (type);
+}
+
+/* Advertised: trampfd is used without any configuration.  */
+static void
+scenario_advertised (void)
+{
+  unsetenv ("LIBTRAMP_TRAMPFD");
+  fake_auxv = true;
+  alloc_check_free (per_table + 1, per_table + 1);
+  TEST_COMPARE (stats ().syscalls, 2);
+}
+
+/* Advertised, but disabled by the configuration: no system call.  */
+static void
+scenario_advertised_off (void)
+{
+  setenv ("LIBTRAMP_TRAMPFD", "0", 1);
+  fake_auxv = true;
+  alloc_check_free (per_table + 1, 0);
+  TEST_COMPARE (stats ().syscalls, 0);
+}
+
+/* Advertised, but another number configured: the configuration wins
+   (here a number the real kernel does not know, so the static tables
+   are used after its ENOSYS).  */
+static void
+scenario_advertised_override (void)
+{
+  char number[16];
+  snprintf (number, sizeof number, "%d", TRAMPFD_EMUL_NR + 1);
+  setenv ("LIBTRAMP_TRAMPFD", number, 1);
+  fake_auxv = true;
+  alloc_check_free (per_table + 1, 0);
+  TEST_COMPARE (stats ().syscalls, 0);
+}
+
 /* A number the real kernel (or qemu) does not know: ENOSYS, fallback.
    Needs no emulation.  */
 static void
@@ -660,6 +710,9 @@ do_test (void)
   run ("fallback mmap EPERM", scenario_TRAMPFD_EMUL_MMAP);
   run ("fallback hint not honoured", scenario_TRAMPFD_EMUL_HINT);
   run ("mixed", scenario_mixed);
+  run ("advertised in auxv", scenario_advertised);
+  run ("advertised, configured off", scenario_advertised_off);
+  run ("advertised, other number configured", scenario_advertised_override);
   run ("unset", scenario_unset);
   run ("off", scenario_off);
   run ("garbage", scenario_garbage);
