@@ -468,7 +468,8 @@ emul_mmap (uintptr_t addr, unsigned long len, long prot, long flags, long fd,
      anywhere (or, for HINT, anywhere else).  */
   void *hint = fault () == TRAMPFD_EMUL_HINT ? NULL : (void *) addr;
   void *map = mmap (hint, page, prot, MAP_PRIVATE, mfd, 0);
-  if (map != MAP_FAILED && fault () == TRAMPFD_EMUL_HINT && map == (void *) addr)
+  if (map != MAP_FAILED && fault () == TRAMPFD_EMUL_HINT
+      && map == (void *) addr)
     {
       /* Make sure it lands elsewhere.  */
       void *other = mmap (NULL, page, prot, MAP_PRIVATE, mfd, 0);

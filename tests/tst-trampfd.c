@@ -159,7 +159,7 @@ scenario_basic (void)
   void *bad[] =
     {
       p + 1, p + 4, p + trampfd_emul_code_size / 2,
-      p + trampfd_emul_code_size * per_table,	/* Past the last entry.  */
+      p + trampfd_emul_code_size * per_table,	/* Past the last one.  */
       p + TRAMP_TABLE_SIZE,			/* The code table.  */
       span + TRAMP_TABLE_SIZE + per_table * sizeof (void *),
       span + trampfd_emul_code_size,		/* Never handed out.  */
@@ -236,8 +236,8 @@ scenario_mixed (void)
   TEST_VERIFY_EXIT (fd != NULL);
   for (unsigned int i = 0; i < 2 * per_table; i++)
     {
-      TEST_VERIFY_EXIT ((fd[i] = tramp_alloc ((void *) tst_tramp_chain,
-					      (void *) (uintptr_t) i)) != NULL);
+      fd[i] = tramp_alloc ((void *) tst_tramp_chain, (void *) (uintptr_t) i);
+      TEST_VERIFY_EXIT (fd[i] != NULL);
       TEST_VERIFY (in_trampfd_page (fd[i]));
     }
   /* The third table fails: static from now on.  */
