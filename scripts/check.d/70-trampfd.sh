@@ -3,8 +3,10 @@
 # aarch64 and arm, where seccomp filters cannot be installed, so only
 # tst-trampfd-portable runs and the rest reports UNSUPPORTED.  Plus the
 # AT_SECURE check: a setgid copy of tst-trampfd must ignore
-# LIBTRAMP_TRAMPFD.  Architectures without a table in this tree are
-# reported as skipped.
+# LIBTRAMP_TRAMPFD; and, if scripts/glibc-check.sh has built a glibc
+# with these sources, the tests against that libc and its
+# glibc.tramp.trampfd tunable (tests/glibc-trampfd.sh).  Architectures
+# without a table in this tree are reported as skipped.
 . scripts/lib.sh
 need_packages gcc make libc6-dev
 
@@ -75,6 +77,35 @@ secure_check () {
   esac
 }
 secure_check
+
+# Inside glibc: the tests against the libc that scripts/glibc-check.sh
+# built (in $TRAMP_CACHE/glibc), if it has the glibc.tramp.trampfd
+# tunable, i.e. was built from a tree with these sources.
+glibc_check () {
+  local b
+  for b in "$TRAMP_CACHE/glibc/build-x86_64" "$TRAMP_CACHE/build-x86_64"; do
+    if [ -e "$b/libc.so" ] && [ -e "$b/elf/ld.so" ] \
+	 && grep -q 'glibc, tramp, trampfd' "$b/dl-tunable-list.h" 2>/dev/null
+    then
+      tests/glibc-trampfd.sh "$b" "$PWD/build/glibc-trampfd" 2>&1 \
+	| sed -E 's/^(glibc-trampfd: [0-9]+ passed, [0-9]+ failed)/  \1/' \
+	| tee "$out"
+      local line
+      line=$(grep -E "^  glibc-trampfd: [0-9]+ passed" "$out" | tail -n 1)
+      if [ -z "$line" ]; then
+	echo "FAIL: glibc-trampfd: the build or the run broke"
+	fail=$((fail + 1))
+      else
+	tally "$line"
+      fi
+      return
+    fi
+  done
+  echo "SKIP: glibc-trampfd: no glibc built with glibc.tramp.trampfd" \
+       "(scripts/glibc-check.sh builds one)"
+  skip=$((skip + 1))
+}
+glibc_check
 
 if [ -e sysdeps/i386/tramp-table.S ]; then
   need_packages gcc-i686-linux-gnu libc6-dev-i386-cross
