@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -576,6 +577,18 @@ sigsys_handler (int sig, siginfo_t *si, void *context)
   RET (SECCOMP_RET_TRAP),						\
   RET (SECCOMP_RET_ALLOW)
 
+/* The emulation cannot work here, because of WHY: the program is
+   unsupported, unless it can do without.  */
+static void
+unavailable (const char *why)
+{
+  printf ("%s: trampfd emulation: %s\n",
+	  trampfd_emul_optional ? "info" : "UNSUPPORTED", why);
+  fflush (stdout);
+  if (!trampfd_emul_optional)
+    _exit (77);
+}
+
 static void __attribute__ ((constructor))
 trampfd_emul_init (void)
 {
@@ -590,6 +603,23 @@ trampfd_emul_init (void)
 	  fprintf (stderr, "trampfd-emul: bad TRAMPFD_EMUL_FAULT: %s\n", s);
 	  exit (1);
 	}
+    }
+
+  /* The emulated descriptors need room above TRAMPFD_EMUL_FD_BASE.  */
+  struct rlimit rl;
+  const rlim_t need = TRAMPFD_EMUL_FD_BASE + TRAMPFD_EMUL_FD_COUNT;
+  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need)
+    {
+      if (rl.rlim_max < need)
+	{
+	  char why[64];
+	  snprintf (why, sizeof why, "RLIMIT_NOFILE %lu is below %lu",
+		    (unsigned long) rl.rlim_max, (unsigned long) need);
+	  unavailable (why);
+	  return;
+	}
+      rl.rlim_cur = need;
+      setrlimit (RLIMIT_NOFILE, &rl);
     }
 
   struct sigaction sa;
@@ -622,12 +652,11 @@ trampfd_emul_init (void)
     {
       int err = errno;
       signal (SIGSYS, SIG_DFL);
-      if (trampfd_emul_optional)
-	return;
-      printf ("UNSUPPORTED: trampfd emulation: cannot install the seccomp "
-	      "filter: %s\n", strerror (err));
-      fflush (stdout);
-      _exit (77);
+      char why[128];
+      snprintf (why, sizeof why, "cannot install the seccomp filter: %s",
+		strerror (err));
+      unavailable (why);
+      return;
     }
   trampfd_emul_active = true;
   char number[16];

@@ -699,7 +699,7 @@ do_test (void)
   FAIL_UNSUPPORTED ("arm has no trampfd backend (no scratch register)");
 #endif
   if (!trampfd_emul_active)
-    FAIL_UNSUPPORTED ("no seccomp filter, so no trampfd emulation");
+    FAIL_UNSUPPORTED ("no trampfd emulation here (see above)");
   run ("kernel checks", scenario_kernel_checks);
   run ("basic", scenario_basic);
   run ("fallback enosys", scenario_TRAMPFD_EMUL_ENOSYS);
