@@ -28,17 +28,35 @@
 
    This implementation takes each trampoline from tramp_alloc, so no
    page is ever writable and executable.  Each thread keeps a stack of
-   {trampoline, frame} entries, where FRAME is the address of the
-   owner's frame object (DST points into it).  The stack grows down on
-   every target this serves, so when CREATED or DELETED is entered with
-   canonical frame address CFA (its caller's stack pointer), an entry
-   whose frame lies below CFA belongs to a frame that no longer exists:
-   longjmp skipped it.  Such entries are released first, as Jakub
-   Jelinek proposed for GCC in 2018.  A live frame is never below CFA,
-   so a live trampoline is never released early; an entry skipped by
-   longjmp may only be found late (after alloca moved the stack pointer
-   down), never wrongly.  What a thread still owns when it exits is
-   released by a thread_local destructor.
+   entries {trampoline, frame, chain}: FRAME is DST, the address of the
+   trampoline's slot in the owner's frame object, and CHAIN the address
+   of that object.  Entries that longjmp skipped are found, as Jakub
+   Jelinek proposed for GCC in 2018, by comparing these addresses with
+   those of the current call; the stack grows down on every target this
+   serves.  When a frame F calls CREATED with CHAIN and DST, with CFA
+   (the canonical frame address of the call: F's stack pointer):
+
+   - an entry whose slot lies below CHAIN is stale: F's own slots are
+     in its frame object at CHAIN and up, its callers' frames are above
+     F's, and everything from CFA up to CHAIN is F's frame, so such an
+     entry belonged to a frame that is gone;
+   - an entry with the same CHAIN whose slot is DST is stale: it
+     belonged to an earlier activation at the same place, as F never
+     initializes one of its slots twice.
+
+   When F calls DELETED, entries whose slot lies below CFA are stale.
+   None of these rules can release a live trampoline.  CREATED and
+   DELETED release the stale entries at the top of the stack, and
+   CREATED also the one that owned DST among the entries with F's
+   CHAIN.  A skipped entry may be found late (after alloca moved the
+   stack pointer down, say), never wrongly; a program that longjmps
+   out of the same frames again and again keeps at most a bounded
+   number of skipped entries, not one per iteration.  What a thread
+   still owns when it exits is released by a thread_local destructor.
+
+   A caller other than GCC's code whose CHAIN and DST are not in its
+   own frame (CFA <= CHAIN <= DST) gets the first rule with CFA in
+   place of CHAIN and no second rule.
 
    Limits (shared with libgcc's own runtime, whose LIFO has the same
    assumptions): trampolines must be created and deleted on one stack
@@ -77,6 +95,7 @@ struct heap_t_entry
   /* NULL for an entry made by the fallback.  */
   void *tramp;
   uintptr_t frame;
+  uintptr_t chain;
 };
 
 struct heap_t_stack
@@ -124,13 +143,31 @@ heap_t_release (struct heap_t_entry *entry)
     heap_t_fatal ("cannot free a trampoline", errno);
 }
 
-/* Release the entries at the top of S whose frame is below CFA.  */
+/* Release the entries at the top of S whose slot is below LIMIT.  */
 static inline void
-heap_t_reclaim (struct heap_t_stack *s, uintptr_t cfa)
+heap_t_reclaim (struct heap_t_stack *s, uintptr_t limit)
 {
   while (s->count > 0
-	 && __builtin_expect (s->entries[s->count - 1].frame < cfa, 0))
+	 && __builtin_expect (s->entries[s->count - 1].frame < limit, 0))
     heap_t_release (&s->entries[--s->count]);
+}
+
+/* Among the entries at the top of S made with CHAIN, release the one
+   whose slot is FRAME, if any.  */
+static inline void
+heap_t_reclaim_slot (struct heap_t_stack *s, uintptr_t chain,
+		     uintptr_t frame)
+{
+  for (size_t i = s->count; i > 0 && s->entries[i - 1].chain == chain; i--)
+    if (__builtin_expect (s->entries[i - 1].frame == frame, 0))
+      {
+	struct heap_t_entry stale = s->entries[i - 1];
+	memmove (&s->entries[i - 1], &s->entries[i],
+		 (s->count - i) * sizeof stale);
+	s->count--;
+	heap_t_release (&stale);
+	return;
+      }
 }
 
 /* At thread exit: release what the thread still owns.  */
@@ -167,12 +204,20 @@ __gcc_nested_func_ptr_created (void *chain, void *func, void *dst)
 {
   struct heap_t_stack *s = &heap_t_stack;
   uintptr_t cfa = (uintptr_t) __builtin_dwarf_cfa ();
-  /* DST is in the caller's frame, at or above CFA.  Were it not (a
-     caller other than GCC's code), the stack pointer stands for the
-     frame.  */
-  uintptr_t frame = (uintptr_t) dst >= cfa ? (uintptr_t) dst : cfa;
-
-  heap_t_reclaim (s, cfa);
+  uintptr_t frame = (uintptr_t) dst;
+  if (__builtin_expect (cfa <= (uintptr_t) chain
+			&& (uintptr_t) chain <= frame, 1))
+    {
+      heap_t_reclaim (s, (uintptr_t) chain);
+      heap_t_reclaim_slot (s, (uintptr_t) chain, frame);
+    }
+  else
+    {
+      /* Not GCC's frame object: the stack pointer stands for the
+	 frame.  */
+      heap_t_reclaim (s, cfa);
+      frame = cfa;
+    }
   if (__builtin_expect (s->count == s->capacity, 0))
     heap_t_grow (s);
   void *tramp = tramp_alloc (func, chain);
@@ -185,6 +230,7 @@ __gcc_nested_func_ptr_created (void *chain, void *func, void *dst)
 	  heap_t_fallback_created (chain, func, dst);
 	  s->entries[s->count].tramp = NULL;
 	  s->entries[s->count].frame = frame;
+	  s->entries[s->count].chain = (uintptr_t) chain;
 	  s->count++;
 	  return;
 	}
@@ -193,6 +239,7 @@ __gcc_nested_func_ptr_created (void *chain, void *func, void *dst)
     }
   s->entries[s->count].tramp = tramp;
   s->entries[s->count].frame = frame;
+  s->entries[s->count].chain = (uintptr_t) chain;
   s->count++;
   *(void **) dst = tramp;
 }

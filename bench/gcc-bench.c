@@ -1,0 +1,140 @@
+/* Cost of GCC nested-function trampolines: libtramp-nested (on
+   <sys/tramp.h>) against libgcc's -ftrampoline-impl=heap runtime and
+   GCC's on-stack trampolines, in one process.  Prints nanoseconds per
+   operation (best of several runs) and ratios.
+
+   usage: gcc-bench [SCALE]   (SCALE multiplies the iteration counts)  */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+long ours_ccd (long), libgcc_ccd (long), stack_ccd (long);
+long ours_calls (long), libgcc_calls (long), stack_calls (long);
+
+long __attribute__ ((noinline))
+bench_call_through (long (*f) (long), long x)
+{
+  return f (x);
+}
+
+long __attribute__ ((noinline))
+bench_loop_calls (long (*f) (long), long n)
+{
+  long sum = 0;
+  for (long i = 0; i < n; i++)
+    {
+      long (*volatile g) (long) = f;
+      sum += g (i);
+    }
+  return sum;
+}
+
+static long plain_k = 1;
+
+static long __attribute__ ((noinline))
+plain_add (long x)
+{
+  return x + plain_k;
+}
+
+static long
+plain_calls (long n)
+{
+  return bench_loop_calls (plain_add, n);
+}
+
+static double
+now_ns (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+#define RUNS 5
+
+/* Best time per call of F over N calls F (i).  */
+static double
+per_op (long (*f) (long), long n, long want_sum)
+{
+  double best = 1e300;
+  for (int r = 0; r < RUNS; r++)
+    {
+      double t0 = now_ns ();
+      long sum = 0;
+      for (long i = 0; i < n; i++)
+	sum += f (i);
+      double t = (now_ns () - t0) / n;
+      if (sum != want_sum)
+	{
+	  fprintf (stderr, "gcc-bench: wrong result %ld, want %ld\n", sum,
+		   want_sum);
+	  exit (1);
+	}
+      if (t < best)
+	best = t;
+    }
+  return best;
+}
+
+/* Best time per call for a function that makes N calls itself.  */
+static double
+per_call (long (*f) (long), long n)
+{
+  double best = 1e300;
+  long want = n * (n - 1) / 2 + n;
+  for (int r = 0; r < RUNS; r++)
+    {
+      double t0 = now_ns ();
+      long sum = f (n);
+      double t = (now_ns () - t0) / n;
+      if (sum != want)
+	{
+	  fprintf (stderr, "gcc-bench: wrong result %ld, want %ld\n", sum,
+		   want);
+	  exit (1);
+	}
+      if (t < best)
+	best = t;
+    }
+  return best;
+}
+
+int
+main (int argc, char **argv)
+{
+  double scale = argc > 1 ? atof (argv[1]) : 1.0;
+  long n_fast = 2000000 * scale, n_slow = 200000 * scale;
+  long n_calls = 50000000 * scale;
+  /* Each ccd returns 2 * i.  */
+#define SUM(n) ((n) * ((n) - 1))
+
+  double ours = per_op (ours_ccd, n_fast, SUM (n_fast));
+  double libgcc = per_op (libgcc_ccd, n_slow, SUM (n_slow));
+  double stack = per_op (stack_ccd, n_slow, SUM (n_slow));
+
+  double plain = per_call (plain_calls, n_calls);
+  double c_ours = per_call (ours_calls, n_calls);
+  double c_libgcc = per_call (libgcc_calls, n_calls);
+  double c_stack = per_call (stack_calls, n_calls);
+
+  printf ("nested function create+call+destroy, ns/op (best of %d):\n",
+	  RUNS);
+  printf ("  libtramp-nested (<sys/tramp.h>)  %8.1f\n", ours);
+  printf ("  libgcc heap runtime              %8.1f  (%.1fx ours)\n",
+	  libgcc, libgcc / ours);
+  printf ("  GCC on-stack trampoline          %8.1f  (%.1fx ours)\n",
+	  stack, stack / ours);
+  printf ("call through the trampoline, ns/call (plain indirect call "
+	  "%.2f):\n", plain);
+  printf ("  libtramp-nested                  %8.2f  (%+.2f)\n", c_ours,
+	  c_ours - plain);
+  printf ("  libgcc heap                      %8.2f  (%+.2f)\n", c_libgcc,
+	  c_libgcc - plain);
+  printf ("  GCC on-stack                     %8.2f  (%+.2f)\n", c_stack,
+	  c_stack - plain);
+  printf ("goal: create+call+destroy <= 30 ns: %s\n",
+	  ours <= 30 ? "met" : "NOT met");
+  return 0;
+}
