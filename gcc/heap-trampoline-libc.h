@@ -144,22 +144,23 @@ heap_t_release (struct heap_t_entry *entry)
 }
 
 /* Release the entries at the top of S whose slot is below LIMIT.  */
-static inline void
+static void __attribute__ ((noinline))
 heap_t_reclaim (struct heap_t_stack *s, uintptr_t limit)
 {
-  while (s->count > 0
-	 && __builtin_expect (s->entries[s->count - 1].frame < limit, 0))
+  while (s->count > 0 && s->entries[s->count - 1].frame < limit)
     heap_t_release (&s->entries[--s->count]);
 }
 
-/* Among the entries at the top of S made with CHAIN, release the one
-   whose slot is FRAME, if any.  */
-static inline void
+/* Release the entries at the top of S whose slot is below CHAIN, then,
+   among the entries at the top made with CHAIN, the one whose slot is
+   FRAME, if any.  */
+static void __attribute__ ((noinline))
 heap_t_reclaim_slot (struct heap_t_stack *s, uintptr_t chain,
 		     uintptr_t frame)
 {
+  heap_t_reclaim (s, chain);
   for (size_t i = s->count; i > 0 && s->entries[i - 1].chain == chain; i--)
-    if (__builtin_expect (s->entries[i - 1].frame == frame, 0))
+    if (s->entries[i - 1].frame == frame)
       {
 	struct heap_t_entry stale = s->entries[i - 1];
 	memmove (&s->entries[i - 1], &s->entries[i],
@@ -205,11 +206,16 @@ __gcc_nested_func_ptr_created (void *chain, void *func, void *dst)
   struct heap_t_stack *s = &heap_t_stack;
   uintptr_t cfa = (uintptr_t) __builtin_dwarf_cfa ();
   uintptr_t frame = (uintptr_t) dst;
+  size_t count = s->count;
   if (__builtin_expect (cfa <= (uintptr_t) chain
 			&& (uintptr_t) chain <= frame, 1))
     {
-      heap_t_reclaim (s, (uintptr_t) chain);
-      heap_t_reclaim_slot (s, (uintptr_t) chain, frame);
+      /* Nothing to do unless the top entry is stale or has the same
+	 CHAIN.  */
+      if (count > 0
+	  && (s->entries[count - 1].frame < (uintptr_t) chain
+	      || s->entries[count - 1].chain == (uintptr_t) chain))
+	heap_t_reclaim_slot (s, (uintptr_t) chain, frame);
     }
   else
     {
@@ -228,28 +234,39 @@ __gcc_nested_func_ptr_created (void *chain, void *func, void *dst)
       if (err != ENOMEM)
 	{
 	  heap_t_fallback_created (chain, func, dst);
-	  s->entries[s->count].tramp = NULL;
-	  s->entries[s->count].frame = frame;
-	  s->entries[s->count].chain = (uintptr_t) chain;
-	  s->count++;
-	  return;
+	  tramp = NULL;
 	}
+      else
 #endif
-      heap_t_fatal ("cannot allocate a trampoline", err);
+	heap_t_fatal ("cannot allocate a trampoline", err);
     }
-  s->entries[s->count].tramp = tramp;
-  s->entries[s->count].frame = frame;
-  s->entries[s->count].chain = (uintptr_t) chain;
-  s->count++;
-  *(void **) dst = tramp;
+  else
+    *(void **) dst = tramp;
+  struct heap_t_entry *e = &s->entries[s->count++];
+  e->tramp = tramp;
+  e->frame = frame;
+  e->chain = (uintptr_t) chain;
 }
 
 HEAP_T_LIBC_ATTR void
 __gcc_nested_func_ptr_deleted (void)
 {
   struct heap_t_stack *s = &heap_t_stack;
-  heap_t_reclaim (s, (uintptr_t) __builtin_dwarf_cfa ());
-  if (__builtin_expect (s->count == 0, 0))
-    heap_t_fatal ("deleted without a matching created", 0);
-  heap_t_release (&s->entries[--s->count]);
+  uintptr_t cfa = (uintptr_t) __builtin_dwarf_cfa ();
+  if (__builtin_expect (s->count == 0
+			|| s->entries[s->count - 1].frame < cfa, 0))
+    {
+      heap_t_reclaim (s, cfa);
+      if (s->count == 0)
+	heap_t_fatal ("deleted without a matching created", 0);
+    }
+  void *tramp = s->entries[--s->count].tramp;
+  if (__builtin_expect (tramp == NULL || tramp_free (tramp) != 0, 0))
+    {
+      if (tramp != NULL)
+	heap_t_fatal ("cannot free a trampoline", errno);
+#if HEAP_T_LIBC_FALLBACK
+      heap_t_fallback_deleted ();
+#endif
+    }
 }
