@@ -78,6 +78,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <sys/tramp.h>
 
 #ifndef HEAP_T_LIBC_ATTR
@@ -193,8 +194,12 @@ heap_t_grow (struct heap_t_stack *s)
   if (entries == NULL)
     heap_t_fatal ("cannot grow the trampoline stack", ENOMEM);
   /* The thread's first trampoline registers its cleanup.  The address
-     of this function names the object the destructor lives in.  */
-  if (s->entries == NULL && __cxa_thread_atexit_impl != NULL)
+     of this function names the object the destructor lives in.  The
+     main thread needs none: its exit is the process's, and exit runs
+     thread_local destructors before atexit handlers, which may still
+     call the nested functions of a frame that exit left live.  */
+  if (s->entries == NULL && __cxa_thread_atexit_impl != NULL
+      && syscall (SYS_gettid) != getpid ())
     __cxa_thread_atexit_impl (heap_t_thread_exit, s, (void *) heap_t_grow);
   s->entries = entries;
   s->capacity = capacity;
