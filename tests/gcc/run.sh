@@ -189,6 +189,14 @@ if [ $have_gcc_src = yes ]; then
     result FAIL "patched i386/heap-trampoline.c builds with gcc-14" "$log"
     have_gcc_src=no
   fi
+  if command -v i686-linux-gnu-gcc >/dev/null; then
+    expect "patched i386/heap-trampoline.c builds for i686 (i686-linux-gnu-gcc)" \
+      ok i686-linux-gnu-gcc -O2 -Wall -Werror -fPIC -fcf-protection -I misc \
+      -c "$W/gcc-patched/libgcc/config/i386/heap-trampoline.c" \
+      -o "$W/out/heap-trampoline-patched-i686.o"
+  else
+    result UNSUPPORTED "patched i386/heap-trampoline.c for i686: no i686 compiler"
+  fi
   if command -v aarch64-linux-gnu-gcc >/dev/null; then
     expect "patched aarch64/heap-trampoline.c builds (aarch64-linux-gnu-gcc)" \
       ok aarch64-linux-gnu-gcc -O2 -Wall -Werror -fPIC \
@@ -276,6 +284,46 @@ if [ -x "$W/out/tst-nested-recursion.ours" ]; then
     echo "exit status $rc" >>"$log"
     result FAIL "allocation failure: message, then abort" "$log"
   fi
+fi
+
+# --- A C library without trampolines ----------------------------------
+# libtramp built without a table fails every tramp_alloc with ENOSYS,
+# as the C library would on a system without a backend.  The patched
+# libgcc then falls back to its own page allocator (still under the
+# LIFO and longjmp reclaim of heap-trampoline-libc.h: flat memory),
+# which the W^X policy kills; libtramp-nested stops with a message.
+if inroot "gcc-14 $LIB_CFLAGS -Istandalone/include -Isysdeps/generic -Imisc \
+	     -c misc/tramp.c -o out/tramp-enosys.o
+	   ar rcs out/libtramp-enosys.a out/tramp-enosys.o" >"$log" 2>&1; then
+  for t in tst-nested-recursion tst-nested-longjmp; do
+    [ $have_gcc_src = yes ] || break
+    if inroot "gcc-14 $TEST_CFLAGS tests/gcc/$t.c -o out/$t.fallback \
+		 out/heap-trampoline-patched.o out/libtramp-enosys.a \
+		 $RUN_LDFLAGS" >"$log" 2>&1; then
+      expect "$t.patched, tramp_alloc fails: libgcc's fallback" ok \
+	"$W/out/$t.fallback"
+      expect "$t.patched, tramp_alloc fails: fallback killed by the W^X policy" \
+	sigsys "$policy" "$W/out/$t.fallback"
+    else
+      result FAIL "build $t.fallback" "$log"
+    fi
+  done
+  if inroot "gcc-14 $TEST_CFLAGS tests/gcc/tst-nested-qsort.c \
+	       -o out/tst-nested-qsort.enosys out/libtramp-nested.a \
+	       out/libtramp-enosys.a $RUN_LDFLAGS" >"$log" 2>&1; then
+    ( "$W/out/tst-nested-qsort.enosys"; exit $? ) >"$log" 2>&1
+    rc=$?
+    if [ $rc -eq 134 ] && grep -q 'cannot allocate a trampoline: Function not implemented' "$log"; then
+      result PASS "tramp_alloc fails (ENOSYS): libtramp-nested reports it, then aborts"
+    else
+      echo "exit status $rc" >>"$log"
+      result FAIL "tramp_alloc fails (ENOSYS): libtramp-nested reports it" "$log"
+    fi
+  else
+    result FAIL "build tst-nested-qsort.enosys" "$log"
+  fi
+else
+  result FAIL "build libtramp without a table" "$log"
 fi
 
 # --- Benchmark ----------------------------------------------------------
