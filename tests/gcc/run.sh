@@ -269,6 +269,27 @@ for t in $tests; do
   done
 done
 
+# A plugin built with -ftrampoline-impl=heap, dlopened by a program
+# that has libgcc_s loaded: linked with libtramp-nested and
+# --exclude-libs its calls stay in the plugin; without, they bind to
+# libgcc_s's definitions, which the W^X policy kills.
+if inroot "set -e
+  gcc-14 $TEST_CFLAGS -fPIC -shared tests/gcc/nested-plugin.c \
+    -o out/nested-plugin.ours.so out/libtramp-nested.a out/libtramp.a \
+    -Wl,--exclude-libs,ALL
+  gcc-14 $TEST_CFLAGS -fPIC -shared tests/gcc/nested-plugin.c \
+    -o out/nested-plugin.interposed.so out/libtramp-nested.a out/libtramp.a
+  gcc-14 $TEST_CFLAGS tests/gcc/tst-nested-plugin.c -o out/tst-nested-plugin \
+    -Wl,--no-as-needed -lgcc_s out/libtramp.a $RUN_LDFLAGS" >"$log" 2>&1
+then
+  expect "tst-nested-plugin, plugin linked with --exclude-libs (W^X policy)" \
+    ok "$policy" "$W/out/tst-nested-plugin" "$W/out/nested-plugin.ours.so"
+  expect "tst-nested-plugin, plugin without --exclude-libs binds to libgcc_s" \
+    fail "$W/out/tst-nested-plugin" "$W/out/nested-plugin.interposed.so"
+else
+  result FAIL "build tst-nested-plugin" "$log"
+fi
+
 # The clear message before abort when no trampoline can be had: a
 # trampoline table needs address space, so a small RLIMIT_AS makes
 # tramp_alloc fail with ENOMEM.
