@@ -199,7 +199,10 @@ heap_t_grow (struct heap_t_stack *s)
      thread_local destructors before atexit handlers, which may still
      call the nested functions of a frame that exit left live.  */
   if (s->entries == NULL && __cxa_thread_atexit_impl != NULL
-      && syscall (SYS_gettid) != getpid ())
+#ifdef SYS_gettid
+      && syscall (SYS_gettid) != getpid ()
+#endif
+      )
     __cxa_thread_atexit_impl (heap_t_thread_exit, s, (void *) heap_t_grow);
   s->entries = entries;
   s->capacity = capacity;
