@@ -110,13 +110,11 @@ struct tramp_table
   struct tramp_pair *free;
   /* Number of slots owned by the table, including those never used.  */
   unsigned int nfree;
-  /* Slots [TRAMP_FIRST_SLOT, BUMP) have been handed out at least once;
-     the pairs of the others are still zero pages.  Written under the
-     lock, read without it.  */
-  unsigned int bump;
-  /* Nonzero while the span is mapped.  Written under the lock, read
-     without it.  */
-  unsigned int mapped;
+  /* Slots [TRAMP_FIRST_SLOT, TRAMP_FIRST_SLOT + HANDED) have been
+     handed out at least once; the pairs of the others are still zero
+     pages.  Zero while the span is not mapped.  Written under the lock,
+     read without it.  */
+  unsigned int handed;
   char *span;
 };
 
@@ -173,9 +171,11 @@ tramp_slot_of (struct tramp_pair *pair)
 
 /* Return the table and pair of TRAMP if it is a slot that has been
    handed out, or NULL.  Reads no memory that might be unmapped.  */
-static struct tramp_pair *
+static __always_inline struct tramp_pair *
 tramp_lookup (const void *tramp, struct tramp_table **tablep)
 {
+  _Static_assert ((TRAMP_SLOT_SIZE & (TRAMP_SLOT_SIZE - 1)) == 0,
+		  "slot size is a power of two");
   uintptr_t addr = (uintptr_t) tramp;
   unsigned int n = atomic_load_acquire (&tramp_nregions);
   for (unsigned int i = 0; i < n; i++)
@@ -183,15 +183,15 @@ tramp_lookup (const void *tramp, struct tramp_table **tablep)
       uintptr_t offset = addr - (uintptr_t) tramp_regions[i].base;
       if (offset >= TRAMP_REGION_SIZE)
 	continue;
-      uintptr_t in_span = offset % TRAMP_SPAN;
-      uintptr_t slot = in_span / TRAMP_SLOT_SIZE;
-      if (in_span % TRAMP_SLOT_SIZE != 0 || slot >= TRAMP_SLOTS
-	  || slot < TRAMP_FIRST_SLOT)
+      /* Spans are aligned to their power-of-two size within the
+	 region: an entry has the TRAMP_TABLE_SIZE bit clear (not in
+	 the data half) and no bit below the slot size.  */
+      if (offset & (TRAMP_TABLE_SIZE | (TRAMP_SLOT_SIZE - 1)))
 	return NULL;
       struct tramp_table *table
 	= &tramp_regions[i].tables[offset / TRAMP_SPAN];
-      if (!atomic_load_acquire (&table->mapped)
-	  || slot >= atomic_load_relaxed (&table->bump))
+      unsigned int slot = (offset % TRAMP_TABLE_SIZE) / TRAMP_SLOT_SIZE;
+      if (slot - TRAMP_FIRST_SLOT >= atomic_load_acquire (&table->handed))
 	return NULL;
       if (tablep != NULL)
 	*tablep = table;
@@ -417,8 +417,7 @@ tramp_table_new (void)
     }
   table->free = NULL;
   table->nfree = TRAMP_USABLE;
-  atomic_store_relaxed (&table->bump, TRAMP_FIRST_SLOT);
-  atomic_store_release (&table->mapped, 1);
+  atomic_store_release (&table->handed, 0);
   tramp_list_push (&tramp_partial, table);
   tramp_nempty++;
   return table;
@@ -430,7 +429,7 @@ static void
 tramp_table_release (struct tramp_table *table)
 {
   tramp_list_remove (&tramp_partial, table);
-  atomic_store_release (&table->mapped, 0);
+  atomic_store_release (&table->handed, 0);
   tramp_unmap_span (table->span);
   tramp_list_push (&tramp_unused, table);
 }
@@ -458,8 +457,9 @@ tramp_table_put (struct tramp_table *table, struct tramp_pair *pair)
 }
 
 /* Move up to TRAMP_CACHE_BATCH free slots into CACHE.  Return false
-   with errno set if there are none and no table can be mapped.  */
-static bool
+   with errno set if there are none and no table can be mapped.  Kept
+   out of line so that tramp_alloc's fast path stays small.  */
+static bool __attribute_noinline__
 tramp_refill (struct tramp_cache *cache)
 {
   __libc_lock_lock (tramp_lock);
@@ -487,18 +487,20 @@ tramp_refill (struct tramp_cache *cache)
       head = pair;
       taken++;
     }
-  unsigned int bump = table->bump;
-  while (taken < TRAMP_CACHE_BATCH && bump < TRAMP_SLOTS)
+  unsigned int handed = table->handed;
+  while (taken < TRAMP_CACHE_BATCH && handed < TRAMP_USABLE)
     {
       struct tramp_pair *pair
-	= tramp_pair_of (table->span + bump * TRAMP_SLOT_SIZE);
+	= tramp_pair_of (table->span + (TRAMP_FIRST_SLOT + handed)
+				      * TRAMP_SLOT_SIZE);
       pair->code = (void *) tramp_freed;
       pair->data = head;
       head = pair;
-      bump++;
+      handed++;
       taken++;
     }
-  atomic_store_relaxed (&table->bump, bump);
+  /* Release: the pairs are initialized before lookups accept them.  */
+  atomic_store_release (&table->handed, handed);
   table->nfree -= taken;
   if (table->nfree == 0)
     tramp_list_remove (&tramp_partial, table);
@@ -511,17 +513,18 @@ tramp_refill (struct tramp_cache *cache)
 }
 
 /* Give COUNT slots from the head of CACHE back to their tables.  */
-static void
+static void __attribute_noinline__
 tramp_flush (struct tramp_cache *cache, unsigned int count)
 {
   __libc_lock_lock (tramp_lock);
   while (count-- > 0 && cache->head != NULL)
     {
       struct tramp_pair *pair = cache->head;
-      struct tramp_table *table;
+      struct tramp_table *table = NULL;
       cache->head = pair->data;
       cache->count--;
-      tramp_lookup (tramp_slot_of (pair), &table);
+      if (tramp_lookup (tramp_slot_of (pair), &table) == NULL)
+	__libc_fatal ("Fatal error: corrupted trampoline cache\n");
       tramp_table_put (table, pair);
     }
   __libc_lock_unlock (tramp_lock);
@@ -530,13 +533,13 @@ tramp_flush (struct tramp_cache *cache, unsigned int count)
 void *
 tramp_alloc (void *code, void *data)
 {
-  if (code == NULL)
+  if (__glibc_unlikely (code == NULL))
     {
       __set_errno (EINVAL);
       return NULL;
     }
   struct tramp_cache *cache = &tramp_cache;
-  if (cache->head == NULL && !tramp_refill (cache))
+  if (__glibc_unlikely (cache->head == NULL) && !tramp_refill (cache))
     return NULL;
   struct tramp_pair *pair = cache->head;
   cache->head = pair->data;
@@ -572,7 +575,7 @@ tramp_free (void *tramp)
   pair->code = (void *) tramp_freed;
   pair->data = cache->head;
   cache->head = pair;
-  if (++cache->count > TRAMP_CACHE_MAX)
+  if (__glibc_unlikely (++cache->count > TRAMP_CACHE_MAX))
     tramp_flush (cache, TRAMP_CACHE_BATCH);
   return 0;
 }

@@ -134,21 +134,6 @@ test_arguments (void)
   TEST_COMPARE (tramp_free (fn), 0);
 }
 
-long
-tst_tramp_args_impl (long a1, long a2, long a3, long a4, long a5, long a6,
-		     long a7, long a8, double d1, double d2, double d3,
-		     double d4, double d5, double d6, double d7, double d8,
-		     double d9, double d10)
-{
-  long bad = 0;
-  long ints[] = { a1, a2, a3, a4, a5, a6, a7, a8 };
-  double dbls[] = { d1, d2, d3, d4, d5, d6, d7, d8, d9, d10 };
-  for (int i = 0; i < 8; i++)
-    bad += ints[i] != i + 1;
-  for (int i = 0; i < 10; i++)
-    bad += dbls[i] != i + 1.5;
-  return bad;
-}
 #endif
 
 enum { RELEASE_TABLES = 20 };
@@ -266,6 +251,25 @@ test_bad_input (void)
   errno = 0;
   TEST_VERIFY (tramp_alloc (NULL, NULL) == NULL);
   TEST_COMPARE (errno, EINVAL);
+
+  /* Random pointers around the live trampoline, across its table, the
+     neighbouring spans and unmapped parts of the reservation: each is
+     refused unless it is the live one.  */
+  unsigned int seed = 1;
+  for (int i = 0; i < 100000; i++)
+    {
+      long delta = (long) (rand_r (&seed) % (1 << 22)) - (1 << 21);
+      if (i % 2)
+	delta &= -(long) TRAMP_SLOT_SIZE;
+      char *p = slot + delta;
+      if (p == slot)
+	continue;
+      errno = 0;
+      if (tramp_free (p) != -1 || errno != EINVAL)
+	FAIL_EXIT1 ("tramp_free accepted %p (trampoline %p)", p, t);
+      if (tramp_data (p) != NULL)
+	FAIL_EXIT1 ("tramp_data accepted %p", p);
+    }
 
   /* The live trampoline was not disturbed.  */
   TEST_COMPARE (((long (*) (long)) t) (5), 1005);

@@ -65,13 +65,29 @@ long tst_tramp_args_impl (long, long, long, long, long, long, long, long,
 			  double, double, double, double, double, double,
 			  double, double, double, double)
   __attribute__ ((used));
+
+long
+tst_tramp_args_impl (long a1, long a2, long a3, long a4, long a5, long a6,
+		     long a7, long a8, double d1, double d2, double d3,
+		     double d4, double d5, double d6, double d7, double d8,
+		     double d9, double d10)
+{
+  long bad = 0;
+  long ints[] = { a1, a2, a3, a4, a5, a6, a7, a8 };
+  double dbls[] = { d1, d2, d3, d4, d5, d6, d7, d8, d9, d10 };
+  for (int i = 0; i < 8; i++)
+    bad += ints[i] != i + 1;
+  for (int i = 0; i < 10; i++)
+    bad += dbls[i] != i + 1.5;
+  return bad;
+}
 #endif
 
 /* Check /proc/self/maps: no mapping is writable and executable, and
    every executable mapping is backed by a file (the kernel's vdso and
    vsyscall pages aside).  Return the number of executable mappings, or
    -1 if /proc is not available.  */
-static int
+static int __attribute__ ((unused))
 tst_tramp_audit_maps (void)
 {
   FILE *f = fopen ("/proc/self/maps", "re");

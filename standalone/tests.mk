@@ -7,7 +7,7 @@ TEST_LIBS := -L$(O) -ltramp -Wl,-rpath,$(O) -pthread
 
 # Tests linked with libtramp.so, and with libtramp.a (-static).
 DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork
-STATIC_TESTS := tst-tramp-static
+STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static)
 # Standalone-only tests, from tests/.
 EXTRA_TESTS := tst-replaced tst-scale
 ALL_TESTS := $(DYN_TESTS) $(STATIC_TESTS) $(EXTRA_TESTS)
@@ -30,6 +30,15 @@ $(addprefix $(O)/tests/,$(EXTRA_TESTS)): $(O)/tests/%: $(TOP)/tests/%.c \
 	$(CC) $(TEST_CFLAGS) -DLIBTRAMP_DIR='"$(O)"' $< $(O)/tests/support.o \
 	  $(TEST_LIBS) -ldl -o $@
 
+# The replaced-file test also needs the static test and a library that
+# takes the re-open path qemu-user takes, as if mremap could not
+# duplicate the template.
+$(O)/tests/tst-replaced: $(O)/tests/libtramp-reopen.so.1 \
+    $(addprefix $(O)/tests/,$(STATIC_TESTS))
+$(O)/tests/libtramp-reopen.so.1: $(LIB_SRCS) $(HEADERS) libtramp.map | $(O)
+	$(CC) $(ALL_CFLAGS) $(INCLUDES) -DTRAMP_TEST_NO_MREMAP -fPIC \
+	  $(LDFLAGS_SO) $(LIB_SRCS) -o $@
+
 $(O)/tests/wx-policy: $(TOP)/tests/wx-policy.c | $(O)
 	$(CC) $(ALL_CFLAGS) $< -o $@
 
@@ -42,8 +51,17 @@ TEST_BINS := $(addprefix $(O)/tests/,$(ALL_TESTS) wx-policy wx-control)
 tests: $(TEST_BINS)
 
 check: tests
-	RUN='$(RUN)' ARCH=$(ARCH) $(TOP)/tests/run-tests.sh $(O)/tests \
-	  $(ALL_TESTS)
+	RUN='$(RUN)' ARCH=$(ARCH)$(SANITIZE:%=-%) $(TOP)/tests/run-tests.sh \
+	  $(O)/tests $(ALL_TESTS)
+
+# The suite built with AddressSanitizer and with ThreadSanitizer, in
+# their own build directories.  Static linking is not possible with
+# them, so the static test is left out (it runs in the plain build).
+.PHONY: check-sanitize
+check-sanitize:
+	$(MAKE) check SANITIZE=asan O=$(O)-asan \
+	  CFLAGS='-O1 -g -fsanitize=address -fno-omit-frame-pointer'
+	$(MAKE) check SANITIZE=tsan O=$(O)-tsan CFLAGS='-O1 -g -fsanitize=thread'
 
 $(O)/demo: $(TOP)/demo/demo.c $(O)/libtramp.so
 	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc $< -L$(O) -ltramp -Wl,-rpath,$(O) \
@@ -51,3 +69,12 @@ $(O)/demo: $(TOP)/demo/demo.c $(O)/libtramp.so
 
 demo: $(O)/demo $(O)/tests/wx-policy
 	$(RUN) $(O)/demo $(O)/tests/wx-policy
+
+# The benchmark against libffi (Debian's libffi-dev).
+$(O)/bench: $(TOP)/bench/bench.c $(O)/libtramp.so
+	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc $< -L$(O) -ltramp -Wl,-rpath,$(O) \
+	  -lffi -pthread -o $@
+
+.PHONY: bench
+bench: $(O)/bench
+	$(RUN) $(O)/bench $(BENCH_SCALE)

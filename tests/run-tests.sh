@@ -15,7 +15,9 @@ trap 'rm -f "$log"' EXIT
 expect () {
   local name=$1 want=$2; shift 2
   local start=$SECONDS
-  "$@" >"$log" 2>&1
+  # Through a second shell, whose note about a child killed by a signal
+  # goes to the log.
+  bash -c '"$@"; exit $?' run "$@" >"$log" 2>&1
   local rc=$? verdict=FAIL
   case $want:$rc in
     ok:0) verdict=PASS ;;
