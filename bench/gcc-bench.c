@@ -56,7 +56,7 @@ twice (long x)
   return 2 * x;
 }
 
-static long
+static long __attribute__ ((noinline))
 api_ccd (long i)
 {
   void *t = tramp_alloc ((void *) twice, NULL);
@@ -66,7 +66,7 @@ api_ccd (long i)
 }
 
 /* What GCC's code calls, without a nested function around it.  */
-static long
+static long __attribute__ ((noinline))
 runtime_ccd (long i)
 {
   void *slot;

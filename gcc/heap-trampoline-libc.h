@@ -208,23 +208,42 @@ heap_t_grow (struct heap_t_stack *s)
   s->capacity = capacity;
 }
 
-HEAP_T_LIBC_ATTR void
-__gcc_nested_func_ptr_created (void *chain, void *func, void *dst)
+/* Push an entry for TRAMP (NULL if made by the fallback).  */
+static inline void
+heap_t_push (struct heap_t_stack *s, void *tramp, uintptr_t frame,
+	     void *chain)
+{
+  struct heap_t_entry *e = &s->entries[s->count++];
+  e->tramp = tramp;
+  e->frame = frame;
+  e->chain = (uintptr_t) chain;
+}
+
+/* tramp_alloc failed: use the fallback, or report and abort.  */
+static void __attribute__ ((noinline, cold))
+heap_t_alloc_failed (void *chain, void *func, void *dst, uintptr_t frame)
+{
+  int err = errno;
+#if HEAP_T_LIBC_FALLBACK
+  if (err != ENOMEM)
+    {
+      heap_t_fallback_created (chain, func, dst);
+      heap_t_push (&heap_t_stack, NULL, frame, chain);
+      return;
+    }
+#endif
+  heap_t_fatal ("cannot allocate a trampoline", err);
+}
+
+/* CREATED when the top entry may be stale or shares CHAIN, the stack
+   is full, or CHAIN and DST are not in the caller's frame.  */
+static void __attribute__ ((noinline))
+heap_t_created_slow (void *chain, void *func, void *dst, uintptr_t cfa)
 {
   struct heap_t_stack *s = &heap_t_stack;
-  uintptr_t cfa = (uintptr_t) __builtin_dwarf_cfa ();
   uintptr_t frame = (uintptr_t) dst;
-  size_t count = s->count;
-  if (__builtin_expect (cfa <= (uintptr_t) chain
-			&& (uintptr_t) chain <= frame, 1))
-    {
-      /* Nothing to do unless the top entry is stale or has the same
-	 CHAIN.  */
-      if (count > 0
-	  && (s->entries[count - 1].frame < (uintptr_t) chain
-	      || s->entries[count - 1].chain == (uintptr_t) chain))
-	heap_t_reclaim_slot (s, (uintptr_t) chain, frame);
-    }
+  if (cfa <= (uintptr_t) chain && (uintptr_t) chain <= frame)
+    heap_t_reclaim_slot (s, (uintptr_t) chain, frame);
   else
     {
       /* Not GCC's frame object: the stack pointer stands for the
@@ -232,28 +251,46 @@ __gcc_nested_func_ptr_created (void *chain, void *func, void *dst)
       heap_t_reclaim (s, cfa);
       frame = cfa;
     }
-  if (__builtin_expect (s->count == s->capacity, 0))
+  if (s->count == s->capacity)
     heap_t_grow (s);
+  void *tramp = tramp_alloc (func, chain);
+  if (tramp == NULL)
+    heap_t_alloc_failed (chain, func, dst, frame);
+  else
+    {
+      *(void **) dst = tramp;
+      heap_t_push (s, tramp, frame, chain);
+    }
+}
+
+HEAP_T_LIBC_ATTR void
+__gcc_nested_func_ptr_created (void *chain, void *func, void *dst)
+{
+  struct heap_t_stack *s = &heap_t_stack;
+  uintptr_t cfa = (uintptr_t) __builtin_dwarf_cfa ();
+  size_t count = s->count;
+  /* The common case: GCC's frame object in the caller's frame, room
+     on the stack, and a top entry (if any) that is neither stale nor
+     the caller's.  */
+  if (__builtin_expect (cfa > (uintptr_t) chain
+			|| (uintptr_t) chain > (uintptr_t) dst
+			|| count == s->capacity
+			|| (count > 0
+			    && (s->entries[count - 1].frame < (uintptr_t) chain
+				|| s->entries[count - 1].chain
+				   == (uintptr_t) chain)), 0))
+    {
+      heap_t_created_slow (chain, func, dst, cfa);
+      return;
+    }
   void *tramp = tramp_alloc (func, chain);
   if (__builtin_expect (tramp == NULL, 0))
     {
-      int err = errno;
-#if HEAP_T_LIBC_FALLBACK
-      if (err != ENOMEM)
-	{
-	  heap_t_fallback_created (chain, func, dst);
-	  tramp = NULL;
-	}
-      else
-#endif
-	heap_t_fatal ("cannot allocate a trampoline", err);
+      heap_t_alloc_failed (chain, func, dst, (uintptr_t) dst);
+      return;
     }
-  else
-    *(void **) dst = tramp;
-  struct heap_t_entry *e = &s->entries[s->count++];
-  e->tramp = tramp;
-  e->frame = frame;
-  e->chain = (uintptr_t) chain;
+  *(void **) dst = tramp;
+  heap_t_push (&heap_t_stack, tramp, (uintptr_t) dst, chain);
 }
 
 HEAP_T_LIBC_ATTR void
