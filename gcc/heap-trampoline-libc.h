@@ -58,11 +58,16 @@
    own frame (CFA <= CHAIN <= DST) gets the first rule with CFA in
    place of CHAIN and no second rule.
 
-   Limits (shared with libgcc's own runtime, whose LIFO has the same
-   assumptions): trampolines must be created and deleted on one stack
-   per thread, so not from a signal handler on an alternate stack nor
-   across makecontext/swapcontext switches; and none of this is
-   async-signal-safe.
+   A signal handler running on an alternate stack (sigaltstack) only
+   reclaims entries on that stack: the interrupted stack may lie below
+   it.
+
+   Limits.  As with libgcc's own runtime, trampolines are created and
+   deleted in LIFO order per thread, so not across makecontext or
+   swapcontext switches, and none of this is async-signal-safe.  The
+   address rules also need each thread's frames on one downward stack
+   (plus the alternate signal stack): -fsplit-stack, whose segments are
+   not ordered by address, is not supported.
 
    The includer may define, before including this file:
      HEAP_T_LIBC_ATTR          attributes of the two exported functions;
@@ -73,6 +78,7 @@
 			       ENOSYS on a system without a backend.  */
 
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -144,12 +150,31 @@ heap_t_release (struct heap_t_entry *entry)
     heap_t_fatal ("cannot free a trampoline", errno);
 }
 
-/* Release the entries at the top of S whose slot is below LIMIT.  */
+/* Release the entries at the top of S whose slot is below LIMIT.  A
+   signal handler running on an alternate stack must not take the
+   entries of the stack it interrupted for stale ones (the alternate
+   stack may lie above it), so there only entries on the alternate
+   stack are considered.  Asking costs a system call, paid only when
+   the top entry looks stale.  */
 static void __attribute__ ((noinline))
 heap_t_reclaim (struct heap_t_stack *s, uintptr_t limit)
 {
-  while (s->count > 0 && s->entries[s->count - 1].frame < limit)
-    heap_t_release (&s->entries[--s->count]);
+  if (s->count == 0 || s->entries[s->count - 1].frame >= limit)
+    return;
+  uintptr_t low = 0, high = UINTPTR_MAX;
+  stack_t ss;
+  if (sigaltstack (NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK) != 0)
+    {
+      low = (uintptr_t) ss.ss_sp;
+      high = low + ss.ss_size;
+    }
+  while (s->count > 0)
+    {
+      uintptr_t frame = s->entries[s->count - 1].frame;
+      if (frame >= limit || frame < low || frame >= high)
+	break;
+      heap_t_release (&s->entries[--s->count]);
+    }
 }
 
 /* Release the entries at the top of S whose slot is below CHAIN, then,

@@ -44,8 +44,8 @@ is_live_tramp (const void *p)
 # define CHECK_TRAMP(fp)						\
   do									\
     if (!is_live_tramp ((const void *) (fp)))				\
-      FAIL ("%p is not a live trampoline: the runtime in use is not "	\
-	    "the one on <sys/tramp.h>", (const void *) (fp));		\
+      FAIL ("%p is not a live trampoline of <sys/tramp.h>: another "	\
+	    "runtime, or released too early", (const void *) (fp));	\
   while (0)
 /* The trampoline FP has been released.  */
 # define CHECK_FREED(fp)						\

@@ -211,7 +211,7 @@ fi
 # --- The test programs ---------------------------------------------------
 TEST_CFLAGS="-std=gnu11 -O2 -g -Wall -ftrampoline-impl=heap -fexceptions -fcf-protection -pthread -Imisc"
 tests="tst-nested-recursion tst-nested-qsort tst-nested-threads tst-nested-unwind
-  tst-nested-longjmp tst-nested-exit"
+  tst-nested-longjmp tst-nested-exit tst-nested-sigaltstack"
 variants="ours libgcc"
 [ $have_gcc_src = yes ] && variants="ours patched libgcc"
 for t in $tests; do
