@@ -214,15 +214,33 @@ tests="tst-nested-recursion tst-nested-qsort tst-nested-threads tst-nested-unwin
   tst-nested-longjmp tst-nested-exit tst-nested-sigaltstack"
 variants="ours libgcc"
 [ $have_gcc_src = yes ] && variants="ours patched libgcc"
+# C++ for the exception thrown through C frames (cached in the chroot).
+if ! [ -x "$root/usr/bin/g++-14" ]; then
+  inroot "apt-get install -y -qq --no-install-recommends g++-14 \
+	  || { apt-get update -qq && apt-get install -y -qq \
+	       --no-install-recommends g++-14; }" >"$log" 2>&1 \
+    || { tail -n 5 "$log"; result FAIL "install g++-14 in the chroot"; }
+fi
+tests="$tests tst-nested-cxx"
+
 for t in $tests; do
   for v in $variants; do
     case $v in
-      ours) extra="-DEXPECT_LIBTRAMP out/libtramp-nested.a" ;;
-      patched) extra="-DEXPECT_LIBTRAMP out/heap-trampoline-patched.o" ;;
-      libgcc) extra="" ;;
+      ours) def=-DEXPECT_LIBTRAMP extra="out/libtramp-nested.a" ;;
+      patched) def=-DEXPECT_LIBTRAMP extra="out/heap-trampoline-patched.o" ;;
+      libgcc) def="" extra="" ;;
     esac
-    if ! inroot "gcc-14 $TEST_CFLAGS tests/gcc/$t.c -o out/$t.$v $extra \
-		 out/libtramp.a $RUN_LDFLAGS" >"$log" 2>&1; then
+    if [ $t = tst-nested-cxx ]; then
+      cmd="gcc-14 $TEST_CFLAGS $def -c tests/gcc/nested-cxx-frames.c \
+	     -o out/cxx-frames.$v.o
+	   g++-14 -O2 -g -Wall -fcf-protection -pthread tests/gcc/$t.cc \
+	     out/cxx-frames.$v.o -o out/$t.$v $extra out/libtramp.a \
+	     $RUN_LDFLAGS"
+    else
+      cmd="gcc-14 $TEST_CFLAGS $def tests/gcc/$t.c -o out/$t.$v $extra \
+	     out/libtramp.a $RUN_LDFLAGS"
+    fi
+    if ! inroot "set -e; $cmd" >"$log" 2>&1; then
       result FAIL "build $t.$v" "$log"
     fi
   done
