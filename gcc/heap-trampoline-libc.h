@@ -28,39 +28,42 @@
 
    This implementation takes each trampoline from tramp_alloc, so no
    page is ever writable and executable.  Each thread keeps a stack of
-   entries {trampoline, frame, chain}: FRAME is DST, the address of the
-   trampoline's slot in the owner's frame object, and CHAIN the address
-   of that object.  Entries that longjmp skipped are found, as Jakub
-   Jelinek proposed for GCC in 2018, by comparing these addresses with
-   those of the current call; the stack grows down on every target this
-   serves.  When a frame F calls CREATED with CHAIN and DST, with CFA
-   (the canonical frame address of the call: F's stack pointer):
+   entries {trampoline, slot, chain}: the slot is DST, where the
+   trampoline's address is stored in the owner's frame object, and
+   CHAIN is that object's address.  Entries that longjmp skipped are
+   found, as Jakub Jelinek proposed for GCC in 2018, by comparing these
+   addresses with those of the current call; the stack grows down on
+   every target this serves.  When a frame F calls CREATED with CHAIN
+   and DST:
 
-   - an entry whose slot lies below CHAIN is stale: F's own slots are
-     in its frame object at CHAIN and up, its callers' frames are above
-     F's, and everything from CFA up to CHAIN is F's frame, so such an
-     entry belonged to a frame that is gone;
-   - an entry with the same CHAIN whose slot is DST is stale: it
-     belonged to an earlier activation at the same place, as F never
-     initializes one of its slots twice.
+   - an entry whose slot is below CHAIN is stale: F's own slots are in
+     its frame object, at CHAIN and up, its callers' frames are above
+     F's, and everything from F's stack pointer up to CHAIN is F's
+     frame, so the entry belonged to a frame that is gone;
+   - an entry from another frame object whose slot lies in [CHAIN, DST]
+     is stale, since that memory is F's frame object now; so is any
+     entry whose slot is DST, as F never initializes a slot twice.
 
-   When F calls DELETED, entries whose slot lies below CFA are stale.
-   None of these rules can release a live trampoline.  CREATED and
-   DELETED release the stale entries at the top of the stack, and
-   CREATED also the one that owned DST among the entries with F's
-   CHAIN.  A skipped entry may be found late (after alloca moved the
-   stack pointer down, say), never wrongly; a program that longjmps
-   out of the same frames again and again keeps at most a bounded
-   number of skipped entries, not one per iteration.  What a thread
-   still owns when it exits is released by a thread_local destructor.
+   When F calls DELETED, entries whose slot is below F's stack pointer
+   (the call's CFA) are stale.  None of these rules can release a live
+   trampoline; tests/gcc/tst-nested-random checks that every live one
+   still works at every step of random calls, returns and longjmps.
+
+   CREATED and DELETED release the stale entries at the top of the
+   stack (CREATED looks past F's own); when the stack is full, all
+   stale entries are released before it grows, which bounds what
+   skipped entries the top sweeps miss (alloca between frames, frame
+   layouts that interleave) at the size of the live set, amortized.
+   What a thread still owns when it exits is released by a
+   thread_local destructor.
 
    A caller other than GCC's code whose CHAIN and DST are not in its
-   own frame (CFA <= CHAIN <= DST) gets the first rule with CFA in
-   place of CHAIN and no second rule.
+   own frame (CFA <= CHAIN <= DST) gets only the first rule, with its
+   stack pointer in place of CHAIN.
 
    A signal handler running on an alternate stack (sigaltstack) only
-   reclaims entries on that stack: the interrupted stack may lie below
-   it.
+   applies the first rule to entries on that stack: the interrupted
+   stack may lie below it.
 
    Limits.  As with libgcc's own runtime, trampolines are created and
    deleted in LIFO order per thread, so not across makecontext or
@@ -150,51 +153,86 @@ heap_t_release (struct heap_t_entry *entry)
     heap_t_fatal ("cannot free a trampoline", errno);
 }
 
-/* Release the entries at the top of S whose slot is below LIMIT.  A
-   signal handler running on an alternate stack must not take the
-   entries of the stack it interrupted for stale ones (the alternate
-   stack may lie above it), so there only entries on the alternate
-   stack are considered.  Asking costs a system call, paid only when
-   the top entry looks stale.  */
-static void __attribute__ ((noinline))
-heap_t_reclaim (struct heap_t_stack *s, uintptr_t limit)
+/* What a call of CREATED or DELETED knows about the entries.  Every
+   live entry's slot is at or above LIMIT.  For CREATED from GCC's code
+   (DST nonzero), the caller's frame object starts at CHAIN and holds
+   the slot DST being initialized: no live entry but the caller's own
+   (made with CHAIN) has a slot in [CHAIN, DST], and none has DST.  On
+   an alternate signal stack, which may lie above the stack it
+   interrupted, LIMIT only judges entries on that stack, [LOW, HIGH);
+   finding out costs a system call, made only when an entry is below
+   LIMIT.  */
+struct heap_t_bounds
 {
-  if (s->count == 0 || s->entries[s->count - 1].frame >= limit)
-    return;
-  uintptr_t low = 0, high = UINTPTR_MAX;
-  stack_t ss;
-  if (sigaltstack (NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK) != 0)
+  uintptr_t limit;
+  uintptr_t chain;
+  uintptr_t dst;
+  uintptr_t low;
+  uintptr_t high;
+  int have_altstack;
+};
+
+static int
+heap_t_stale (struct heap_t_bounds *b, const struct heap_t_entry *e)
+{
+  if (e->frame < b->limit)
     {
-      low = (uintptr_t) ss.ss_sp;
-      high = low + ss.ss_size;
+      if (!b->have_altstack)
+	{
+	  stack_t ss;
+	  b->have_altstack = 1;
+	  b->low = 0;
+	  b->high = UINTPTR_MAX;
+	  if (sigaltstack (NULL, &ss) == 0
+	      && (ss.ss_flags & SS_ONSTACK) != 0)
+	    {
+	      b->low = (uintptr_t) ss.ss_sp;
+	      b->high = b->low + ss.ss_size;
+	    }
+	}
+      return e->frame >= b->low && e->frame < b->high;
     }
-  while (s->count > 0)
+  return b->dst != 0
+	 && (e->frame == b->dst
+	     || (e->chain != b->chain && e->frame <= b->dst));
+}
+
+/* Release the stale entries at the top of S, looking past the
+   caller's own.  */
+static void __attribute__ ((noinline))
+heap_t_sweep_top (struct heap_t_stack *s, struct heap_t_bounds *b)
+{
+  size_t i = s->count;
+  while (i > 0)
     {
-      uintptr_t frame = s->entries[s->count - 1].frame;
-      if (frame >= limit || frame < low || frame >= high)
+      struct heap_t_entry *e = &s->entries[i - 1];
+      if (heap_t_stale (b, e))
+	{
+	  struct heap_t_entry stale = *e;
+	  memmove (e, e + 1, (s->count - i) * sizeof *e);
+	  s->count--;
+	  i--;
+	  heap_t_release (&stale);
+	}
+      else if (b->dst != 0 && e->chain == b->chain)
+	i--;
+      else
 	break;
-      heap_t_release (&s->entries[--s->count]);
     }
 }
 
-/* Release the entries at the top of S whose slot is below CHAIN, then,
-   among the entries at the top made with CHAIN, the one whose slot is
-   FRAME, if any.  */
-static void __attribute__ ((noinline))
-heap_t_reclaim_slot (struct heap_t_stack *s, uintptr_t chain,
-		     uintptr_t frame)
+/* Release every stale entry of S.  Done when the stack is full, so the
+   cost is amortized over the entries pushed since the last time.  */
+static void
+heap_t_sweep_all (struct heap_t_stack *s, struct heap_t_bounds *b)
 {
-  heap_t_reclaim (s, chain);
-  for (size_t i = s->count; i > 0 && s->entries[i - 1].chain == chain; i--)
-    if (s->entries[i - 1].frame == frame)
-      {
-	struct heap_t_entry stale = s->entries[i - 1];
-	memmove (&s->entries[i - 1], &s->entries[i],
-		 (s->count - i) * sizeof stale);
-	s->count--;
-	heap_t_release (&stale);
-	return;
-      }
+  size_t kept = 0;
+  for (size_t i = 0; i < s->count; i++)
+    if (heap_t_stale (b, &s->entries[i]))
+      heap_t_release (&s->entries[i]);
+    else
+      s->entries[kept++] = s->entries[i];
+  s->count = kept;
 }
 
 /* At thread exit: release what the thread still owns.  */
@@ -210,8 +248,13 @@ heap_t_thread_exit (void *arg)
 }
 
 static void __attribute__ ((noinline, cold))
-heap_t_grow (struct heap_t_stack *s)
+heap_t_grow (struct heap_t_stack *s, struct heap_t_bounds *b)
 {
+  /* Entries that longjmp skipped and that no sweep of the top found go
+     here, before the stack grows.  */
+  heap_t_sweep_all (s, b);
+  if (s->count < s->capacity - s->capacity / 4)
+    return;
   size_t capacity = s->capacity == 0 ? 64 : 2 * s->capacity;
   struct heap_t_entry *entries = NULL;
   if (capacity <= SIZE_MAX / sizeof *entries)
@@ -228,7 +271,8 @@ heap_t_grow (struct heap_t_stack *s)
       && syscall (SYS_gettid) != getpid ()
 #endif
       )
-    __cxa_thread_atexit_impl (heap_t_thread_exit, s, (void *) heap_t_grow);
+    __cxa_thread_atexit_impl (heap_t_thread_exit, s,
+			      (void *) heap_t_thread_exit);
   s->entries = entries;
   s->capacity = capacity;
 }
@@ -260,24 +304,25 @@ heap_t_alloc_failed (void *chain, void *func, void *dst, uintptr_t frame)
   heap_t_fatal ("cannot allocate a trampoline", err);
 }
 
-/* CREATED when the top entry may be stale or shares CHAIN, the stack
-   is full, or CHAIN and DST are not in the caller's frame.  */
+/* CREATED when the top entry may be stale or is the caller's, the
+   stack is full, or CHAIN and DST are not in the caller's frame.  */
 static void __attribute__ ((noinline))
 heap_t_created_slow (void *chain, void *func, void *dst, uintptr_t cfa)
 {
   struct heap_t_stack *s = &heap_t_stack;
-  uintptr_t frame = (uintptr_t) dst;
-  if (cfa <= (uintptr_t) chain && (uintptr_t) chain <= frame)
-    heap_t_reclaim_slot (s, (uintptr_t) chain, frame);
-  else
+  struct heap_t_bounds b = { (uintptr_t) chain, (uintptr_t) chain,
+			     (uintptr_t) dst, 0, 0, 0 };
+  if (cfa > (uintptr_t) chain || (uintptr_t) chain > (uintptr_t) dst)
     {
       /* Not GCC's frame object: the stack pointer stands for the
 	 frame.  */
-      heap_t_reclaim (s, cfa);
-      frame = cfa;
+      b.limit = cfa;
+      b.dst = 0;
     }
+  heap_t_sweep_top (s, &b);
   if (s->count == s->capacity)
-    heap_t_grow (s);
+    heap_t_grow (s, &b);
+  uintptr_t frame = b.dst != 0 ? b.dst : cfa;
   void *tramp = tramp_alloc (func, chain);
   if (tramp == NULL)
     heap_t_alloc_failed (chain, func, dst, frame);
@@ -295,13 +340,13 @@ __gcc_nested_func_ptr_created (void *chain, void *func, void *dst)
   uintptr_t cfa = (uintptr_t) __builtin_dwarf_cfa ();
   size_t count = s->count;
   /* The common case: GCC's frame object in the caller's frame, room
-     on the stack, and a top entry (if any) that is neither stale nor
-     the caller's.  */
+     on the stack, and a top entry (if any) above DST and not the
+     caller's.  */
   if (__builtin_expect (cfa > (uintptr_t) chain
 			|| (uintptr_t) chain > (uintptr_t) dst
 			|| count == s->capacity
 			|| (count > 0
-			    && (s->entries[count - 1].frame < (uintptr_t) chain
+			    && (s->entries[count - 1].frame <= (uintptr_t) dst
 				|| s->entries[count - 1].chain
 				   == (uintptr_t) chain)), 0))
     {
@@ -318,19 +363,31 @@ __gcc_nested_func_ptr_created (void *chain, void *func, void *dst)
   heap_t_push (&heap_t_stack, tramp, (uintptr_t) dst, chain);
 }
 
+/* DELETED when the top entry may be stale, or there is none.  */
+static void __attribute__ ((noinline))
+heap_t_deleted_slow (uintptr_t cfa)
+{
+  struct heap_t_stack *s = &heap_t_stack;
+  struct heap_t_bounds b = { cfa, 0, 0, 0, 0, 0 };
+  heap_t_sweep_top (s, &b);
+  if (s->count == 0)
+    heap_t_fatal ("deleted without a matching created", 0);
+  heap_t_release (&s->entries[--s->count]);
+}
+
 HEAP_T_LIBC_ATTR void
 __gcc_nested_func_ptr_deleted (void)
 {
   struct heap_t_stack *s = &heap_t_stack;
   uintptr_t cfa = (uintptr_t) __builtin_dwarf_cfa ();
-  if (__builtin_expect (s->count == 0
-			|| s->entries[s->count - 1].frame < cfa, 0))
+  size_t count = s->count;
+  if (__builtin_expect (count == 0 || s->entries[count - 1].frame < cfa, 0))
     {
-      heap_t_reclaim (s, cfa);
-      if (s->count == 0)
-	heap_t_fatal ("deleted without a matching created", 0);
+      heap_t_deleted_slow (cfa);
+      return;
     }
-  void *tramp = s->entries[--s->count].tramp;
+  s->count = count - 1;
+  void *tramp = s->entries[count - 1].tramp;
   if (__builtin_expect (tramp == NULL || tramp_free (tramp) != 0, 0))
     {
       if (tramp != NULL)
