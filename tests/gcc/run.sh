@@ -368,6 +368,73 @@ else
   result FAIL "build libtramp without a table" "$log"
 fi
 
+# --- aarch64 under qemu-user ------------------------------------------
+# When the tree has the aarch64 table: gcc-14 for aarch64 from trixie
+# (added to the cached chroot), libtramp and the runtimes built with
+# -mbranch-protection=standard, the tests run by qemu-aarch64 -cpu max,
+# which enforces BTI on the PROT_BTI trampoline pages.  No W^X policy
+# there: qemu's own code generator needs writable executable memory.
+# Fewer iterations: the emulator is some 50 times slower.
+A64_TESTS="tst-nested-recursion tst-nested-qsort tst-nested-threads
+  tst-nested-unwind tst-nested-longjmp tst-nested-random tst-nested-exit
+  tst-nested-sigaltstack"
+A64_SCALE="-DITERATIONS=20000 -DWARMUP=1000 -DSTEPS=200000"
+if [ ! -f sysdeps/aarch64/tramp-table.S ]; then
+  result UNSUPPORTED "aarch64: no sysdeps/aarch64/tramp-table.S in this tree"
+elif ! command -v qemu-aarch64 >/dev/null; then
+  result UNSUPPORTED "aarch64: no qemu-aarch64"
+else
+  a64cc=aarch64-linux-gnu-gcc-14
+  if ! [ -x "$root/usr/bin/$a64cc" ]; then
+    inroot "apt-get install -y -qq --no-install-recommends \
+	      gcc-14-aarch64-linux-gnu libc6-dev-arm64-cross \
+	    || { apt-get update -qq && apt-get install -y -qq \
+		 --no-install-recommends gcc-14-aarch64-linux-gnu \
+		 libc6-dev-arm64-cross; }" >"$log" 2>&1 \
+      || { tail -n 5 "$log"; result FAIL "aarch64: install $a64cc"; }
+  fi
+  A64_CFLAGS="-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -mbranch-protection=standard -fPIC"
+  A64_INC="-Istandalone/include -Isysdeps/aarch64 -Isysdeps/generic -Imisc"
+  A64_TEST_CFLAGS="-std=gnu11 -O2 -g -Wall -mbranch-protection=standard -ftrampoline-impl=heap -fexceptions -pthread -Imisc $A64_SCALE"
+  # No control with libgcc's runtime: qemu-user (7.2) maps its
+  # PROT_WRITE|PROT_EXEC pages without read access, so the trampolines'
+  # literal loads fault there, unlike on arm64 Linux, where write
+  # implies read.
+  a64_variants="ours"
+  [ $have_gcc_src = yes ] && a64_variants="ours patched"
+  if inroot "set -e; mkdir -p out/a64
+      $a64cc $A64_CFLAGS $A64_INC -c misc/tramp.c -o out/a64/tramp.o
+      $a64cc $A64_CFLAGS $A64_INC -c sysdeps/aarch64/tramp-table.S \
+	-o out/a64/tramp-table.o
+      aarch64-linux-gnu-ar rcs out/a64/libtramp.a out/a64/tramp.o \
+	out/a64/tramp-table.o
+      $a64cc $A64_CFLAGS -Imisc -c gcc/nested-tramp.c -o out/a64/nested-tramp.o
+      aarch64-linux-gnu-ar rcs out/a64/libtramp-nested.a out/a64/nested-tramp.o
+      if [ $have_gcc_src = yes ]; then
+	$a64cc $A64_CFLAGS -Imisc \
+	  -c gcc-patched/libgcc/config/aarch64/heap-trampoline.c \
+	  -o out/a64/heap-trampoline-patched.o
+      fi" >"$log" 2>&1; then
+    result PASS "aarch64: build libtramp and the runtimes with $a64cc"
+    a64run="qemu-aarch64 -cpu max -L $root/usr/aarch64-linux-gnu"
+    for t in $A64_TESTS; do
+      for v in $a64_variants; do
+	extra=out/a64/libtramp-nested.a
+	[ $v = patched ] && extra=out/a64/heap-trampoline-patched.o
+	if ! inroot "$a64cc $A64_TEST_CFLAGS -DEXPECT_LIBTRAMP tests/gcc/$t.c \
+		     -o out/a64/$t.$v $extra out/a64/libtramp.a" >"$log" 2>&1
+	then
+	  result FAIL "aarch64: build $t.$v" "$log"
+	  continue
+	fi
+	expect "aarch64: $t.$v" ok $a64run "$W/out/a64/$t.$v"
+      done
+    done
+  else
+    result FAIL "aarch64: build libtramp and the runtimes" "$log"
+  fi
+fi
+
 # --- Benchmark ----------------------------------------------------------
 libgcc_eh=$(inroot 'gcc-14 -print-file-name=libgcc_eh.a')
 rename="--redefine-sym __gcc_nested_func_ptr_created=libgcc_nested_created \

@@ -1,5 +1,5 @@
 /* longjmp out of frames that own nested-function trampolines, a
-   million times: the runtime must reclaim what longjmp skipped, so
+   million times (ITERATIONS; fewer under an emulator): the runtime must reclaim what longjmp skipped, so
    memory and mappings stay flat.  libgcc's own runtime never reclaims
    them (it grows by 32 bytes of W+X memory per skipped trampoline),
    which this test reports as a failure.  */
@@ -7,8 +7,12 @@
 #include <setjmp.h>
 #include "nested-test.h"
 
-#define ITERATIONS 1000000
-#define WARMUP 10000
+#ifndef ITERATIONS
+# define ITERATIONS 1000000
+#endif
+#ifndef WARMUP
+# define WARMUP 10000
+#endif
 #define LEVELS 3
 
 typedef int fn_t (int);

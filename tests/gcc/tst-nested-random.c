@@ -12,7 +12,9 @@
 #include "nested-test.h"
 
 #define MAX_DEPTH 48
-#define STEPS 2000000
+#ifndef STEPS
+# define STEPS 2000000
+#endif
 
 typedef long fn_t (long);
 

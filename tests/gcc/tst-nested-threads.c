@@ -7,7 +7,9 @@
 #include "nested-test.h"
 
 #define THREADS 4
-#define ITERATIONS 200000
+#ifndef ITERATIONS
+# define ITERATIONS 200000
+#endif
 #define DEPTH 500
 
 typedef long fn_t (long);
