@@ -197,16 +197,21 @@ heap_t_stale (struct heap_t_bounds *b, const struct heap_t_entry *e)
 	     || (e->chain != b->chain && e->frame <= b->dst));
 }
 
+/* Entries made by the fallback (TRAMP NULL) come from an allocator
+   that only works in LIFO order: one of them may be released only if
+   no entry of the fallback that stays is above it.  */
+
 /* Release the stale entries at the top of S, looking past the
    caller's own.  */
 static void __attribute__ ((noinline))
 heap_t_sweep_top (struct heap_t_stack *s, struct heap_t_bounds *b)
 {
   size_t i = s->count;
+  int fallback_kept = 0;
   while (i > 0)
     {
       struct heap_t_entry *e = &s->entries[i - 1];
-      if (heap_t_stale (b, e))
+      if (!(e->tramp == NULL && fallback_kept) && heap_t_stale (b, e))
 	{
 	  struct heap_t_entry stale = *e;
 	  memmove (e, e + 1, (s->count - i) * sizeof *e);
@@ -215,7 +220,10 @@ heap_t_sweep_top (struct heap_t_stack *s, struct heap_t_bounds *b)
 	  heap_t_release (&stale);
 	}
       else if (b->dst != 0 && e->chain == b->chain)
-	i--;
+	{
+	  fallback_kept |= e->tramp == NULL;
+	  i--;
+	}
       else
 	break;
     }
@@ -226,11 +234,23 @@ heap_t_sweep_top (struct heap_t_stack *s, struct heap_t_bounds *b)
 static void
 heap_t_sweep_all (struct heap_t_stack *s, struct heap_t_bounds *b)
 {
+  static const char released;
+  int fallback_kept = 0;
+  /* From the top down, so the fallback's entries go in LIFO order.  */
+  for (size_t i = s->count; i > 0; i--)
+    {
+      struct heap_t_entry *e = &s->entries[i - 1];
+      if (!(e->tramp == NULL && fallback_kept) && heap_t_stale (b, e))
+	{
+	  heap_t_release (e);
+	  e->tramp = (void *) &released;
+	}
+      else
+	fallback_kept |= e->tramp == NULL;
+    }
   size_t kept = 0;
   for (size_t i = 0; i < s->count; i++)
-    if (heap_t_stale (b, &s->entries[i]))
-      heap_t_release (&s->entries[i]);
-    else
+    if (s->entries[i].tramp != (void *) &released)
       s->entries[kept++] = s->entries[i];
   s->count = kept;
 }

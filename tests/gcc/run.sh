@@ -337,7 +337,7 @@ fi
 if inroot "gcc-14 $LIB_CFLAGS -Istandalone/include -Isysdeps/generic -Imisc \
 	     -c misc/tramp.c -o out/tramp-enosys.o
 	   ar rcs out/libtramp-enosys.a out/tramp-enosys.o" >"$log" 2>&1; then
-  for t in tst-nested-recursion tst-nested-longjmp; do
+  for t in tst-nested-recursion tst-nested-longjmp tst-nested-random; do
     [ $have_gcc_src = yes ] || break
     if inroot "gcc-14 $TEST_CFLAGS tests/gcc/$t.c -o out/$t.fallback \
 		 out/heap-trampoline-patched.o out/libtramp-enosys.a \
