@@ -4,9 +4,11 @@
    trampolines of the live frames are called and must give their
    frame's value (a live one released too early aborts or answers
    wrongly), and memory must stay flat: every skipped trampoline is
-   reclaimed sooner or later.  */
+   reclaimed sooner or later.  Two more threads walk at the same time,
+   with their own seeds.  */
 
 #include <alloca.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include "nested-test.h"
@@ -26,10 +28,11 @@ struct level
   int n;
 };
 
-static struct level levels[MAX_DEPTH];
-static int depth;
-static long steps_left = STEPS;
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static __thread struct level levels[MAX_DEPTH];
+static __thread int depth;
+static __thread long steps_left = STEPS;
+static __thread uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static __thread int measure;
 static long rss0, vma0;
 
 static unsigned int
@@ -62,7 +65,7 @@ walk (int d)
   depth = d + 1;
   while (1)
     {
-      if (--steps_left == STEPS / 10)
+      if (--steps_left == STEPS / 10 && measure)
 	{
 	  rss0 = rss_kib ();
 	  vma0 = vma_count ();
@@ -143,14 +146,36 @@ call_random (int d)
     }
 }
 
-int
-main (void)
+static void
+walk_all (uint64_t seed)
 {
+  rng = seed;
   while (steps_left > 0)
     {
       depth = 0;
       call_random (0);
     }
+}
+
+static void *
+thread_main (void *arg)
+{
+  walk_all ((uintptr_t) arg);
+  return NULL;
+}
+
+int
+main (void)
+{
+  pthread_t t[2];
+  for (int i = 0; i < 2; i++)
+    CHECK (pthread_create (&t[i], NULL, thread_main,
+			   (void *) (uintptr_t) (0x1234567 + i)) == 0);
+  for (int i = 0; i < 2; i++)
+    CHECK (pthread_join (t[i], NULL) == 0);
+  /* The main thread measures memory with no other thread running.  */
+  measure = 1;
+  walk_all (0x9e3779b97f4a7c15ULL);
   long rss1 = rss_kib (), vma1 = vma_count ();
   printf ("random: %d steps, RSS %ld -> %ld KiB, mappings %ld -> %ld\n",
 	  STEPS, rss0, rss1, vma0, vma1);
