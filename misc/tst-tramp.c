@@ -228,7 +228,7 @@ test_bad_input (void)
       slot + 1, slot + 4, slot + TRAMP_SLOT_SIZE / 2,
       slot + TRAMP_TABLE_SIZE,		/* Its data pair.  */
       slot + TRAMP_TABLE_SIZE + sizeof (void *),
-      table,				/* Not an entry.  */
+      table,				/* Not a live entry.  */
       table + TRAMP_TABLE_SIZE - TRAMP_SLOT_SIZE, /* Never handed out.  */
     };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)

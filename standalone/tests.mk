@@ -78,3 +78,52 @@ $(O)/bench: $(TOP)/bench/bench.c $(O)/libtramp.so
 .PHONY: bench
 bench: $(O)/bench
 	$(RUN) $(O)/bench $(BENCH_SCALE)
+
+# Per-architecture tests, from sysdeps/<arch>/ (and for arm, the basic
+# tests again with ARM-state callers: the default is Thumb-2).  A build
+# without a table (make ARCH=generic) has only tst-tramp-nosys, which
+# scripts/check.d/32-generic.sh builds and runs.
+ARCH_TESTS_i386 := tst-tramp-stdcall
+ARCH_TESTS_aarch64 := tst-tramp-bti tst-tramp-bti-broken
+ARCH_TESTS_arm := tst-tramp-marm tst-tramp-interwork-thumb \
+		  tst-tramp-interwork-arm
+ALL_TESTS += $(ARCH_TESTS_$(ARCH))
+tests: $(addprefix $(O)/tests/,$(ARCH_TESTS_$(ARCH)))
+
+$(O)/tests/tst-tramp-nosys: $(TOP)/misc/tst-tramp-nosys.c \
+    $(O)/tests/support.o $(O)/libtramp.so
+	$(CC) $(TEST_CFLAGS) $< $(O)/tests/support.o $(TEST_LIBS) -o $@
+
+$(O)/tests/tst-tramp-stdcall: $(TOP)/sysdeps/i386/tst-tramp-stdcall.c \
+    $(O)/tests/support.o $(O)/libtramp.so
+	$(CC) $(TEST_CFLAGS) $< $(O)/tests/support.o $(TEST_LIBS) -o $@
+
+# The BTI tests link the allocator and a table directly: the real one,
+# or one assembled without landing pads.
+$(O)/tests/tramp-table-nobti.o: $(TABLE_SRC) $(HEADERS) | $(O)
+	$(CC) $(ALL_CFLAGS) $(INCLUDES) -DTRAMP_TEST_NO_BTI -c $< -o $@
+$(O)/tests/tst-tramp-bti: $(TOP)/sysdeps/aarch64/tst-tramp-bti.c \
+    $(O)/tests/support.o $(O)/static/tramp.o $(O)/static/tramp-table.o
+	$(CC) $(TEST_CFLAGS) -static $< $(filter %.o,$^) -pthread -o $@
+$(O)/tests/tst-tramp-bti-broken: $(TOP)/sysdeps/aarch64/tst-tramp-bti.c \
+    $(O)/tests/support.o $(O)/static/tramp.o $(O)/tests/tramp-table-nobti.o
+	$(CC) $(TEST_CFLAGS) -DTST_TRAMP_BROKEN_BTI -static $< \
+	  $(filter %.o,$^) -pthread -o $@
+
+$(O)/tests/tst-tramp-marm: $(TOP)/misc/tst-tramp.c $(TOP)/misc/tst-tramp.h \
+    $(O)/tests/support.o $(O)/libtramp.so
+	$(CC) $(TEST_CFLAGS) -marm $< $(O)/tests/support.o $(TEST_LIBS) -o $@
+$(O)/tests/tst-tramp-interwork-%: $(TOP)/sysdeps/arm/tst-tramp-interwork.c \
+    $(O)/tests/support.o $(O)/libtramp.so
+	$(CC) $(TEST_CFLAGS) -m$* -DTST_TRAMP_THUMB_LIB $< \
+	  $(O)/tests/support.o $(TEST_LIBS) -o $@
+
+# The benchmark without libffi, for every architecture:
+# make bench-arch [CC=... RUN=...]
+$(O)/bench-arch: $(TOP)/bench/bench-arch.c $(O)/libtramp.so
+	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc $< -L$(O) -ltramp -Wl,-rpath,$(O) \
+	  -o $@
+
+.PHONY: bench-arch
+bench-arch: $(O)/bench-arch
+	$(RUN) $(O)/bench-arch $(BENCH_SCALE)

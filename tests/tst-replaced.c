@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -101,6 +102,28 @@ find_table_offset (void)
   fclose (f);
   tramp_free (t);
   return found;
+}
+
+/* Whether mremap can duplicate a shared mapping (old size 0), which
+   libtramp.so.1 uses for every table after the first.  qemu-user does
+   not emulate it: there the library takes the re-open path, and its
+   cases are held to the re-open variant's expectations.  */
+static bool
+mremap_duplicates (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    FAIL_EXIT1 ("open %s: %m", path);
+  void *p = mmap (NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+  close (fd);
+  if (p == MAP_FAILED)
+    FAIL_EXIT1 ("mmap %s: %m", path);
+  void *q = mremap (p, 0, 4096, MREMAP_MAYMOVE);
+  bool works = q != MAP_FAILED;
+  if (works)
+    munmap (q, 4096);
+  munmap (p, 4096);
+  return works;
 }
 
 static struct api
@@ -239,7 +262,15 @@ run_without_proc (const char *lib, const char *static_test)
       pid_t p = xfork ();
       if (p == 0)
 	{
-	  execl (static_test, static_test, (char *) NULL);
+	  /* Under qemu-user a guest program cannot exec another guest
+	     program directly (no binfmt_misc handler is assumed): run it
+	     through the emulator command run-tests.sh passes.  */
+	  const char *emulator = getenv ("TST_TRAMP_RUN");
+	  if (emulator != NULL && *emulator != '\0')
+	    execl ("/bin/sh", "sh", "-c", "exec $TST_TRAMP_RUN \"$0\"",
+		   static_test, (char *) NULL);
+	  else
+	    execl (static_test, static_test, (char *) NULL);
 	  _exit (127);
 	}
       int status;
@@ -288,8 +319,22 @@ do_test (void)
       { "re-open: replaced before the first allocation", reopen, REPLACE,
 	false, FAILS_CLEANLY, ELIBBAD },
     };
+  bool dup = mremap_duplicates (lib);
+  if (!dup)
+    printf ("note: mremap cannot duplicate a shared mapping here "
+	    "(qemu-user): libtramp.so.1 re-opens its file for each table "
+	    "like the re-open variant, so its cases after the first table "
+	    "are expected to fail cleanly like the re-open ones\n");
   for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
-    run (&scenarios[i]);
+    {
+      struct scenario s = scenarios[i];
+      if (!dup && s.lib == lib && s.after_first_table)
+	{
+	  s.expect = FAILS_CLEANLY;
+	  s.error = s.change == REPLACE ? ELIBBAD : ELIBACC;
+	}
+      run (&s);
+    }
 
   run_without_proc (lib, LIBTRAMP_DIR "/tests/tst-tramp-static");
   rmdir (tmpdir);

@@ -26,6 +26,7 @@
 #define __mremap mremap
 #define __fstat64 fstat64
 #define __getpagesize getpagesize
+#define __getauxval getauxval
 #define __close_nocancel_nostatus(fd) ((void) close (fd))
 
 #define atomic_load_relaxed(p) __atomic_load_n ((p), __ATOMIC_RELAXED)

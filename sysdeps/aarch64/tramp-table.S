@@ -1,0 +1,100 @@
+/* Trampoline table for aarch64.
+   Copyright (C) 2026 Free Software Foundation, Inc.
+   This file is part of the GNU C Library.
+
+   The GNU C Library is free software; you can redistribute it and/or
+   modify it under the terms of the GNU Lesser General Public
+   License as published by the Free Software Foundation; either
+   version 2.1 of the License, or (at your option) any later version.
+
+   The GNU C Library is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   Lesser General Public License for more details.
+
+   You should have received a copy of the GNU Lesser General Public
+   License along with the GNU C Library; if not, see
+   <https://www.gnu.org/licenses/>.  */
+
+#include <tramp-table.h>
+
+/* Copies of this table are mapped read+exec from the library file,
+   each followed by TRAMP_TABLE_SIZE bytes of data.  Every entry is a
+   BTI landing pad for calls (BLR, or BR through x16/x17), loads the
+   target into x17 (IP1, which the AAPCS64 already lets veneers
+   clobber) and the data pointer into x18 (the static chain register)
+   with PC-relative literal loads, and branches through x17, so that a
+   target built for BTI accepts the branch as a call.  The stack, the
+   link register and the argument registers x0-x8 and v0-v7 are never
+   touched, and no instruction depends on where the copy is mapped.  */
+
+/* Without branch protection the bytes stay the same: BTI is in the
+   hint space and executes as a NOP on processors without it.  The
+   test TRAMP_TEST_NO_BTI builds a table whose entries lack the
+   landing pad, to show that the protection is really enforced.  */
+#ifdef TRAMP_TEST_NO_BTI
+# define TRAMP_LANDING_PAD nop
+#else
+# define TRAMP_LANDING_PAD hint 34	/* bti c */
+#endif
+
+	/* Literal loads reach 1 MiB forward; the pair must fit a slot.  */
+	.if	TRAMP_TABLE_SIZE + 8 >= 1 << 20 || TRAMP_SLOT_SIZE < 16
+	.error	"table geometry out of reach of the entry code"
+	.endif
+	/* Kernels with 64 KiB pages map the table only if it is whole
+	   pages.  */
+	.if	TRAMP_TABLE_SIZE % 65536
+	.error	"the aarch64 table must be a multiple of 64 KiB"
+	.endif
+
+	.text
+	.balign	TRAMP_TABLE_SIZE
+	.globl	__tramp_table
+	.hidden	__tramp_table
+	.type	__tramp_table, %object
+__tramp_table:
+	.rept	TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE
+1:	TRAMP_LANDING_PAD
+	ldr	x17, 1b + TRAMP_TABLE_SIZE
+	ldr	x18, 1b + TRAMP_TABLE_SIZE + 8
+	br	x17
+	.if	. - 1b - TRAMP_SLOT_SIZE
+	.error	"trampoline slot is not TRAMP_SLOT_SIZE bytes"
+	.endif
+	.endr
+
+	.if	. - __tramp_table - TRAMP_TABLE_SIZE
+	.error	"trampoline table is not TRAMP_TABLE_SIZE bytes"
+	.endif
+	.size	__tramp_table, TRAMP_TABLE_SIZE
+
+/* Mark the object BTI and PAC compatible when the library is built
+   with branch protection, so that linking the table never turns the
+   protection off for the whole library (the static linker sets a
+   feature only if every input object has it).  The table has landing
+   pads and never saves or restores the link register.  */
+#if defined __ARM_FEATURE_BTI_DEFAULT && __ARM_FEATURE_BTI_DEFAULT
+# define TRAMP_FEATURE_BTI 1
+#else
+# define TRAMP_FEATURE_BTI 0
+#endif
+#if defined __ARM_FEATURE_PAC_DEFAULT && __ARM_FEATURE_PAC_DEFAULT
+# define TRAMP_FEATURE_PAC 2
+#else
+# define TRAMP_FEATURE_PAC 0
+#endif
+#if TRAMP_FEATURE_BTI | TRAMP_FEATURE_PAC
+	.section .note.gnu.property, "a"
+	.balign	8
+	.long	4			/* n_namesz */
+	.long	16			/* n_descsz */
+	.long	5			/* NT_GNU_PROPERTY_TYPE_0 */
+	.asciz	"GNU"
+	.long	0xc0000000	/* GNU_PROPERTY_AARCH64_FEATURE_1_AND */
+	.long	4			/* pr_datasz */
+	.long	TRAMP_FEATURE_BTI | TRAMP_FEATURE_PAC
+	.long	0			/* padding to 8 bytes */
+#endif
+
+	.section .note.GNU-stack, "", %progbits
