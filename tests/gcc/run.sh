@@ -368,71 +368,112 @@ else
   result FAIL "build libtramp without a table" "$log"
 fi
 
-# --- aarch64 under qemu-user ------------------------------------------
-# When the tree has the aarch64 table: gcc-14 for aarch64 from trixie
-# (added to the cached chroot), libtramp and the runtimes built with
-# -mbranch-protection=standard, the tests run by qemu-aarch64 -cpu max,
-# which enforces BTI on the PROT_BTI trampoline pages.  No W^X policy
-# there: qemu's own code generator needs writable executable memory.
-# Fewer iterations: the emulator is some 50 times slower.
-A64_TESTS="tst-nested-recursion tst-nested-qsort tst-nested-threads
+# --- Other architectures -------------------------------------------------
+# When the tree has the architecture's table: trixie's gcc-14 for it
+# (added to the cached chroot) builds libtramp, libtramp-nested, the
+# patched libgcc heap-trampoline.c and the C tests.
+#
+# arch_tests ARCH TRIPLET PACKAGE_ARCH "CFLAGS" "RUN" POLICY
+#   RUN: emulator prefix, empty to run natively with the chroot's loader
+#   for ARCH; POLICY: the W^X policy runner for ARCH, empty for none.
+#   With a policy, libgcc's own runtime is the control as on x86_64.
+ARCH_TESTS="tst-nested-recursion tst-nested-qsort tst-nested-threads
   tst-nested-unwind tst-nested-longjmp tst-nested-random tst-nested-exit
   tst-nested-sigaltstack"
-A64_SCALE="-DITERATIONS=20000 -DWARMUP=1000 -DSTEPS=200000"
-if [ ! -f sysdeps/aarch64/tramp-table.S ]; then
-  result UNSUPPORTED "aarch64: no sysdeps/aarch64/tramp-table.S in this tree"
-elif ! command -v qemu-aarch64 >/dev/null; then
-  result UNSUPPORTED "aarch64: no qemu-aarch64"
-else
-  a64cc=aarch64-linux-gnu-gcc-14
-  if ! [ -x "$root/usr/bin/$a64cc" ]; then
+arch_tests () {
+  local arch=$1 triplet=$2 pkgarch=$3 cflags=$4 run=$5 wx=$6
+  local cc=$triplet-gcc-14 sys=$root/usr/$triplet/lib
+  local scale="" ldflags="" variants v t extra def
+  [ -n "$run" ] && scale="-DITERATIONS=20000 -DWARMUP=1000 -DSTEPS=200000"
+  [ -z "$run" ] && ldflags="-Wl,--dynamic-linker=$(ls "$sys"/ld-linux*.so.* 2>/dev/null | head -n 1) -Wl,-rpath,$sys"
+  if [ ! -f "sysdeps/$arch/tramp-table.S" ]; then
+    result UNSUPPORTED "$arch: no sysdeps/$arch/tramp-table.S in this tree"
+    return
+  fi
+  if ! [ -x "$root/usr/bin/$cc" ]; then
     inroot "apt-get install -y -qq --no-install-recommends \
-	      gcc-14-aarch64-linux-gnu libc6-dev-arm64-cross \
+	      gcc-14-$triplet libc6-dev-$pkgarch-cross \
 	    || { apt-get update -qq && apt-get install -y -qq \
-		 --no-install-recommends gcc-14-aarch64-linux-gnu \
-		 libc6-dev-arm64-cross; }" >"$log" 2>&1 \
-      || { tail -n 5 "$log"; result FAIL "aarch64: install $a64cc"; }
+		 --no-install-recommends gcc-14-$triplet \
+		 libc6-dev-$pkgarch-cross; }" >"$log" 2>&1 \
+      || { result FAIL "$arch: install $cc" "$log"; return; }
+    # The loader's name is known once the package is in.
+    [ -z "$run" ] && ldflags="-Wl,--dynamic-linker=$(ls "$sys"/ld-linux*.so.* | head -n 1) -Wl,-rpath,$sys"
   fi
-  A64_CFLAGS="-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -mbranch-protection=standard -fPIC"
-  A64_INC="-Istandalone/include -Isysdeps/aarch64 -Isysdeps/generic -Imisc"
-  A64_TEST_CFLAGS="-std=gnu11 -O2 -g -Wall -mbranch-protection=standard -ftrampoline-impl=heap -fexceptions -pthread -Imisc $A64_SCALE"
-  # No control with libgcc's runtime: qemu-user (7.2) maps its
-  # PROT_WRITE|PROT_EXEC pages without read access, so the trampolines'
-  # literal loads fault there, unlike on arm64 Linux, where write
-  # implies read.
-  a64_variants="ours"
-  [ $have_gcc_src = yes ] && a64_variants="ours patched"
-  if inroot "set -e; mkdir -p out/a64
-      $a64cc $A64_CFLAGS $A64_INC -c misc/tramp.c -o out/a64/tramp.o
-      $a64cc $A64_CFLAGS $A64_INC -c sysdeps/aarch64/tramp-table.S \
-	-o out/a64/tramp-table.o
-      aarch64-linux-gnu-ar rcs out/a64/libtramp.a out/a64/tramp.o \
-	out/a64/tramp-table.o
-      $a64cc $A64_CFLAGS -Imisc -c gcc/nested-tramp.c -o out/a64/nested-tramp.o
-      aarch64-linux-gnu-ar rcs out/a64/libtramp-nested.a out/a64/nested-tramp.o
+  local lib_cflags="-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -fPIC $cflags"
+  local inc="-Istandalone/include -Isysdeps/$arch -Isysdeps/generic -Imisc"
+  local test_cflags="-std=gnu11 -O2 -g -Wall $cflags -ftrampoline-impl=heap -fexceptions -pthread -Imisc $scale"
+  local o=out/$arch
+  if ! inroot "set -e; mkdir -p $o
+      $cc $lib_cflags $inc -c misc/tramp.c -o $o/tramp.o
+      $cc $lib_cflags $inc -c sysdeps/$arch/tramp-table.S -o $o/tramp-table.o
+      $triplet-ar rcs $o/libtramp.a $o/tramp.o $o/tramp-table.o
+      $cc $lib_cflags -Imisc -c gcc/nested-tramp.c -o $o/nested-tramp.o
+      $triplet-ar rcs $o/libtramp-nested.a $o/nested-tramp.o
       if [ $have_gcc_src = yes ]; then
-	$a64cc $A64_CFLAGS -Imisc \
-	  -c gcc-patched/libgcc/config/aarch64/heap-trampoline.c \
-	  -o out/a64/heap-trampoline-patched.o
+	$cc $lib_cflags -Imisc \
+	  -c gcc-patched/libgcc/config/$arch/heap-trampoline.c \
+	  -o $o/heap-trampoline-patched.o
       fi" >"$log" 2>&1; then
-    result PASS "aarch64: build libtramp and the runtimes with $a64cc"
-    a64run="qemu-aarch64 -cpu max -L $root/usr/aarch64-linux-gnu"
-    for t in $A64_TESTS; do
-      for v in $a64_variants; do
-	extra=out/a64/libtramp-nested.a
-	[ $v = patched ] && extra=out/a64/heap-trampoline-patched.o
-	if ! inroot "$a64cc $A64_TEST_CFLAGS -DEXPECT_LIBTRAMP tests/gcc/$t.c \
-		     -o out/a64/$t.$v $extra out/a64/libtramp.a" >"$log" 2>&1
-	then
-	  result FAIL "aarch64: build $t.$v" "$log"
-	  continue
-	fi
-	expect "aarch64: $t.$v" ok $a64run "$W/out/a64/$t.$v"
-      done
-    done
-  else
-    result FAIL "aarch64: build libtramp and the runtimes" "$log"
+    result FAIL "$arch: build libtramp and the runtimes with $cc" "$log"
+    return
   fi
+  result PASS "$arch: build libtramp and the runtimes with $cc"
+  variants="ours"
+  [ $have_gcc_src = yes ] && variants="$variants patched"
+  [ -n "$wx" ] && variants="$variants libgcc"
+  for t in $ARCH_TESTS; do
+    for v in $variants; do
+      case $v in
+	ours) def=-DEXPECT_LIBTRAMP extra=$o/libtramp-nested.a ;;
+	patched) def=-DEXPECT_LIBTRAMP extra=$o/heap-trampoline-patched.o ;;
+	libgcc) def="" extra="" ;;
+      esac
+      if ! inroot "$cc $test_cflags $def tests/gcc/$t.c -o $o/$t.$v $extra \
+		   $o/libtramp.a $ldflags" >"$log" 2>&1; then
+	result FAIL "$arch: build $t.$v" "$log"
+	continue
+      fi
+      local bin=$W/$o/$t.$v
+      if [ $v = libgcc ]; then
+	[ $t = tst-nested-longjmp ] \
+	  && expect "$arch: control: $t.libgcc leaks" fail $run "$bin"
+	expect "$arch: control: $t.libgcc killed by the W^X policy" sigsys \
+	  $run "$wx" "$bin"
+      else
+	expect "$arch: $t.$v" ok $run "$bin"
+	[ -n "$wx" ] && expect "$arch: $t.$v (W^X policy)" ok $run "$wx" "$bin"
+      fi
+    done
+  done
+}
+
+# i386 runs natively, under the i386 W^X policy runner (the host's
+# i686 cross compiler builds it, as scripts/check.d/20-i386.sh does).
+i386_wx=""
+if [ -f sysdeps/i386/tramp-table.S ] && command -v i686-linux-gnu-gcc >/dev/null \
+   && [ -e /usr/i686-linux-gnu/lib/ld-linux.so.2 ]; then
+  h=/usr/i686-linux-gnu/lib
+  if make -s -C standalone O="$top/build/i386" \
+       CC="i686-linux-gnu-gcc -Wl,--dynamic-linker=$h/ld-linux.so.2 -Wl,-rpath,$h" \
+       "$top/build/i386/tests/wx-policy" >"$log" 2>&1; then
+    i386_wx=$top/build/i386/tests/wx-policy
+  else
+    result FAIL "i386: build wx-policy" "$log"
+  fi
+fi
+arch_tests i386 i686-linux-gnu i386 "-fcf-protection" "" "$i386_wx"
+# aarch64 under qemu-user: -cpu max enforces BTI on the PROT_BTI
+# trampoline pages.  No W^X policy and no control there: qemu's code
+# generator needs writable executable memory, and qemu-user 7.2 maps
+# libgcc's PROT_WRITE|PROT_EXEC pages without read access, so libgcc's
+# trampolines fault on their literal loads (on arm64 Linux write
+# implies read).  Fewer iterations: the emulator is much slower.
+if command -v qemu-aarch64 >/dev/null; then
+  arch_tests aarch64 aarch64-linux-gnu arm64 "-mbranch-protection=standard" \
+    "qemu-aarch64 -cpu max -L $root/usr/aarch64-linux-gnu" ""
+else
+  result UNSUPPORTED "aarch64: no qemu-aarch64"
 fi
 
 # --- Benchmark ----------------------------------------------------------
