@@ -46,8 +46,9 @@
 
    When F calls DELETED, entries whose slot is below F's stack pointer
    (the call's CFA) are stale.  None of these rules can release a live
-   trampoline; tests/gcc/tst-nested-random checks that every live one
-   still works at every step of random calls, returns and longjmps.
+   trampoline; libtramp's tests/gcc/tst-nested-random.c checks that
+   every live one still works at every step of random calls, returns
+   and longjmps.
 
    CREATED and DELETED release the stale entries at the top of the
    stack (CREATED looks past F's own); when the stack is full, all
@@ -104,7 +105,8 @@ struct heap_t_entry
 {
   /* NULL for an entry made by the fallback.  */
   void *tramp;
-  uintptr_t frame;
+  /* DST, the trampoline's slot in its frame object.  */
+  uintptr_t slot;
   uintptr_t chain;
 };
 
@@ -175,7 +177,7 @@ struct heap_t_bounds
 static int
 heap_t_stale (struct heap_t_bounds *b, const struct heap_t_entry *e)
 {
-  if (e->frame < b->limit)
+  if (e->slot < b->limit)
     {
       if (!b->have_altstack)
 	{
@@ -190,11 +192,11 @@ heap_t_stale (struct heap_t_bounds *b, const struct heap_t_entry *e)
 	      b->high = b->low + ss.ss_size;
 	    }
 	}
-      return e->frame >= b->low && e->frame < b->high;
+      return e->slot >= b->low && e->slot < b->high;
     }
   return b->dst != 0
-	 && (e->frame == b->dst
-	     || (e->chain != b->chain && e->frame <= b->dst));
+	 && (e->slot == b->dst
+	     || (e->chain != b->chain && e->slot <= b->dst));
 }
 
 /* Entries made by the fallback (TRAMP NULL) come from an allocator
@@ -299,25 +301,25 @@ heap_t_grow (struct heap_t_stack *s, struct heap_t_bounds *b)
 
 /* Push an entry for TRAMP (NULL if made by the fallback).  */
 static inline void
-heap_t_push (struct heap_t_stack *s, void *tramp, uintptr_t frame,
+heap_t_push (struct heap_t_stack *s, void *tramp, uintptr_t slot,
 	     void *chain)
 {
   struct heap_t_entry *e = &s->entries[s->count++];
   e->tramp = tramp;
-  e->frame = frame;
+  e->slot = slot;
   e->chain = (uintptr_t) chain;
 }
 
 /* tramp_alloc failed: use the fallback, or report and abort.  */
 static void __attribute__ ((noinline, cold))
-heap_t_alloc_failed (void *chain, void *func, void *dst, uintptr_t frame)
+heap_t_alloc_failed (void *chain, void *func, void *dst, uintptr_t slot)
 {
   int err = errno;
 #if HEAP_T_LIBC_FALLBACK
   if (err != ENOMEM)
     {
       heap_t_fallback_created (chain, func, dst);
-      heap_t_push (&heap_t_stack, NULL, frame, chain);
+      heap_t_push (&heap_t_stack, NULL, slot, chain);
       return;
     }
 #endif
@@ -342,14 +344,14 @@ heap_t_created_slow (void *chain, void *func, void *dst, uintptr_t cfa)
   heap_t_sweep_top (s, &b);
   if (s->count == s->capacity)
     heap_t_grow (s, &b);
-  uintptr_t frame = b.dst != 0 ? b.dst : cfa;
+  uintptr_t slot = b.dst != 0 ? b.dst : cfa;
   void *tramp = tramp_alloc (func, chain);
   if (tramp == NULL)
-    heap_t_alloc_failed (chain, func, dst, frame);
+    heap_t_alloc_failed (chain, func, dst, slot);
   else
     {
       *(void **) dst = tramp;
-      heap_t_push (s, tramp, frame, chain);
+      heap_t_push (s, tramp, slot, chain);
     }
 }
 
@@ -366,7 +368,7 @@ __gcc_nested_func_ptr_created (void *chain, void *func, void *dst)
 			|| (uintptr_t) chain > (uintptr_t) dst
 			|| count == s->capacity
 			|| (count > 0
-			    && (s->entries[count - 1].frame <= (uintptr_t) dst
+			    && (s->entries[count - 1].slot <= (uintptr_t) dst
 				|| s->entries[count - 1].chain
 				   == (uintptr_t) chain)), 0))
     {
@@ -401,7 +403,7 @@ __gcc_nested_func_ptr_deleted (void)
   struct heap_t_stack *s = &heap_t_stack;
   uintptr_t cfa = (uintptr_t) __builtin_dwarf_cfa ();
   size_t count = s->count;
-  if (__builtin_expect (count == 0 || s->entries[count - 1].frame < cfa, 0))
+  if (__builtin_expect (count == 0 || s->entries[count - 1].slot < cfa, 0))
     {
       heap_t_deleted_slow (cfa);
       return;
