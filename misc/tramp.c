@@ -41,7 +41,20 @@
    tramp_freed (calling them aborts) and are chained through DATA.
    Each thread keeps a small cache of free slots, so allocation and
    release take no lock in the common case; the global lock covers
-   refills, flushes and table creation and release.  */
+   refills, flushes and table creation and release.
+
+   When the kernel generates trampolines (trampfd, an out-of-tree
+   interface described in sysdeps/unix/sysv/linux/trampfd.h) and
+   advertises it, or the system call number is configured, new tables
+   are trampfd tables instead: a span of their own regions holds the
+   kernel's code page at the start of the span, and the code and data
+   address tables it loads from at the start of the second half.  They
+   have no thread caches: the global lock covers their allocation and
+   release, and the static tables' fast paths only look at them once
+   they have failed to find a trampoline of their own.  The first
+   failure of trampfd (an error, a kernel answer that fails the sanity
+   check, a page not placed where asked) switches the process to the
+   static tables for good, without an error for the caller.  */
 
 #include <errno.h>
 #include <stdbool.h>
@@ -52,6 +65,7 @@
 #include <sys/tramp.h>
 #include <tramp-table.h>
 #include <tramp-os.h>
+#include <tramp-trampfd.h>
 
 #if defined TRAMP_TABLE_SIZE && TRAMP_OS_SUPPORTED
 
@@ -106,8 +120,9 @@ struct tramp_table
   struct tramp_table *next;
   struct tramp_table *prev;
   /* Free slots owned by the table (not by a thread cache), chained
-     through their DATA.  */
-  struct tramp_pair *free;
+     through their DATA: struct tramp_pair in a static table, data
+     cells in a trampfd table.  */
+  void *free;
   /* Number of slots owned by the table, including those never used.  */
   unsigned int nfree;
   /* Slots [TRAMP_FIRST_SLOT, TRAMP_FIRST_SLOT + HANDED) have been
@@ -200,16 +215,14 @@ tramp_lookup (const void *tramp, struct tramp_table **tablep)
   return NULL;
 }
 
-/* Like tramp_lookup, but only for live trampolines.  */
-static struct tramp_pair *
+/* Like tramp_lookup, but only for live trampolines.  Does not set
+   errno: the caller looks in the trampfd tables next.  */
+static __always_inline struct tramp_pair *
 tramp_lookup_live (const void *tramp)
 {
   struct tramp_pair *pair = tramp_lookup (tramp, NULL);
   if (pair == NULL || pair->code == (void *) tramp_freed)
-    {
-      __set_errno (EINVAL);
-      return NULL;
-    }
+    return NULL;
   return pair;
 }
 
@@ -350,21 +363,23 @@ tramp_unmap_span (char *span)
 	  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
 }
 
-/* Return a table index whose span is not mapped, reserving a new region
-   if needed.  Called with the lock held.  */
+/* Return a table index whose span is not mapped, taken from UNUSED or
+   from the region set REGIONS of *NREGIONS regions, reserving a new
+   region if needed.  Called with the lock held.  */
 static struct tramp_table *
-tramp_table_slot (void)
+tramp_table_slot (struct tramp_region *regions, unsigned int *nregions,
+		  struct tramp_table **unused)
 {
-  if (tramp_unused != NULL)
+  if (*unused != NULL)
     {
-      struct tramp_table *table = tramp_unused;
-      tramp_list_remove (&tramp_unused, table);
+      struct tramp_table *table = *unused;
+      tramp_list_remove (unused, table);
       return table;
     }
-  unsigned int n = tramp_nregions;
-  if (n > 0 && tramp_regions[n - 1].used < TRAMP_REGION_TABLES)
+  unsigned int n = *nregions;
+  if (n > 0 && regions[n - 1].used < TRAMP_REGION_TABLES)
     {
-      struct tramp_region *region = &tramp_regions[n - 1];
+      struct tramp_region *region = &regions[n - 1];
       struct tramp_table *table = &region->tables[region->used];
       table->span = region->base + (size_t) region->used * TRAMP_SPAN;
       region->used++;
@@ -387,11 +402,11 @@ tramp_table_slot (void)
       __munmap (base, TRAMP_REGION_SIZE);
       return NULL;
     }
-  tramp_regions[n].base = base;
-  tramp_regions[n].tables = tables;
-  tramp_regions[n].used = 1;
+  regions[n].base = base;
+  regions[n].tables = tables;
+  regions[n].used = 1;
   tables[0].span = base;
-  atomic_store_release (&tramp_nregions, n + 1);
+  atomic_store_release (nregions, n + 1);
   return &tables[0];
 }
 
@@ -400,7 +415,8 @@ tramp_table_slot (void)
 static struct tramp_table *
 tramp_table_new (void)
 {
-  struct tramp_table *table = tramp_table_slot ();
+  struct tramp_table *table = tramp_table_slot (tramp_regions, &tramp_nregions,
+						&tramp_unused);
   if (table == NULL)
     return NULL;
   char *span = table->span;
@@ -530,6 +546,415 @@ tramp_flush (struct tramp_cache *cache, unsigned int count)
   __libc_lock_unlock (tramp_lock);
 }
 
+#if TRAMP_TRAMPFD
+
+/* trampfd tables, in regions of their own so that the static lookup
+   never has to tell the kinds apart.  Written under tramp_lock.  */
+static struct tramp_region tramp_fd_regions[TRAMP_MAX_REGIONS];
+static unsigned int tramp_fd_nregions;
+static struct tramp_table *tramp_fd_partial;
+static struct tramp_table *tramp_fd_unused;
+static unsigned int tramp_fd_nempty;
+/* Zero until the first allocation decides, then 1 if new tables come
+   from trampfd, -1 if they never will.  Read without the lock.  */
+static int tramp_fd_state;
+static long tramp_fd_nr;
+/* Trampolines per table: the page size over the code size.  */
+static unsigned int tramp_fd_count;
+
+_Static_assert (TRAMP_TRAMPFD_CODE_SIZE % 4 == 0,
+		"generated trampolines are aligned");
+
+/* The cells trampoline INDEX of the table at SPAN loads from.  The
+   code table starts the second half of the span, the data table
+   follows it.  */
+static inline void **
+tramp_fd_code_cell (char *span, unsigned int index)
+{
+  return (void **) (span + TRAMP_TABLE_SIZE) + index;
+}
+
+static inline void **
+tramp_fd_data_cell (char *span, unsigned int index)
+{
+  return (void **) (span + TRAMP_TABLE_SIZE) + tramp_fd_count + index;
+}
+
+/* Return the trampfd table of TRAMP and its index in *INDEXP if TRAMP
+   is an entry that has been handed out, or NULL.  Reads no memory
+   that might be unmapped.  */
+static struct tramp_table *
+tramp_fd_lookup (const void *tramp, unsigned int *indexp)
+{
+  uintptr_t addr = (uintptr_t) tramp;
+  unsigned int n = atomic_load_acquire (&tramp_fd_nregions);
+  for (unsigned int i = 0; i < n; i++)
+    {
+      uintptr_t offset = addr - (uintptr_t) tramp_fd_regions[i].base;
+      if (offset >= TRAMP_REGION_SIZE)
+	continue;
+      uintptr_t in_span = offset % TRAMP_SPAN;
+      if (in_span % TRAMP_TRAMPFD_CODE_SIZE != 0)
+	return NULL;
+      struct tramp_table *table
+	= &tramp_fd_regions[i].tables[offset / TRAMP_SPAN];
+      /* Entries handed out are all in the code page.  */
+      uintptr_t index = in_span / TRAMP_TRAMPFD_CODE_SIZE;
+      if (index >= atomic_load_acquire (&table->handed))
+	return NULL;
+      *indexp = index;
+      return table;
+    }
+  return NULL;
+}
+
+/* Return the code cell of TRAMP if it is a live trampfd trampoline,
+   else NULL with errno set to EINVAL.  */
+static void **
+tramp_fd_lookup_live (const void *tramp)
+{
+  unsigned int index;
+  struct tramp_table *table = tramp_fd_lookup (tramp, &index);
+  if (table != NULL)
+    {
+      void **code = tramp_fd_code_cell (table->span, index);
+      if (atomic_load_relaxed (code) != (void *) tramp_freed)
+	return code;
+    }
+  __set_errno (EINVAL);
+  return NULL;
+}
+
+/* The data cell that goes with the code cell CODE.  */
+static inline void **
+tramp_fd_data_of (void **code)
+{
+  return code + tramp_fd_count;
+}
+
+/* Decide whether new tables come from trampfd.  Called once, with the
+   lock held.  */
+static bool
+tramp_fd_init (void)
+{
+  tramp_fd_nr = tramp_trampfd_number ();
+  if (tramp_fd_nr < 0)
+    return false;
+  size_t page = __getpagesize ();
+  tramp_fd_count = page / TRAMP_TRAMPFD_CODE_SIZE;
+  /* The code page fills at most the first half of a span, the two
+     address tables at most the second.  */
+  return (page <= TRAMP_TABLE_SIZE && tramp_fd_count > 0
+	  && 2 * tramp_fd_count * sizeof (void *) <= TRAMP_TABLE_SIZE);
+}
+
+/* The sanity check of what the kernel says before trusting it: the
+   trampoline size this architecture's code was written for, and a
+   page of them at a page-aligned offset.  */
+static bool
+tramp_fd_info_ok (const struct trampfd_info *info)
+{
+  size_t page = __getpagesize ();
+  return (info->code_size == TRAMP_TRAMPFD_CODE_SIZE
+	  && info->ntrampolines == tramp_fd_count
+	  && info->ntrampolines == page / info->code_size
+	  && info->code_offset % page == 0);
+}
+
+/* Map a new trampfd table and put it on tramp_fd_partial.  Called
+   with the lock held.  */
+static struct tramp_table *
+tramp_fd_table_new (void)
+{
+  struct tramp_table *table = tramp_table_slot (tramp_fd_regions,
+						&tramp_fd_nregions,
+						&tramp_fd_unused);
+  if (table == NULL)
+    return NULL;
+  char *span = table->span;
+  size_t page = __getpagesize ();
+  size_t cells = (2 * tramp_fd_count * sizeof (void *) + page - 1) & -page;
+  void **code_table = tramp_fd_code_cell (span, 0);
+  void **data_table = tramp_fd_data_cell (span, 0);
+  int fd = -1;
+  struct trampfd_info info;
+
+  if (__mmap (code_table, cells, PROT_READ | PROT_WRITE,
+	      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+    goto fail;
+  /* A trampoline never handed out traps like a freed one.  */
+  for (unsigned int i = 0; i < tramp_fd_count; i++)
+    code_table[i] = (void *) tramp_freed;
+
+  fd = tramp_trampfd_syscall (tramp_fd_nr, &info);
+  if (fd < 0)
+    goto fail;
+  if (!tramp_fd_info_ok (&info))
+    {
+      __set_errno (ENOSYS);
+      goto fail;
+    }
+  struct trampfd_code code_desc =
+    {
+      .ntrampolines = tramp_fd_count,
+      .reg = TRAMP_TRAMPFD_CODE_REG,
+      .table = (uintptr_t) code_table,
+    };
+  struct trampfd_data data_desc =
+    {
+      .reg = TRAMP_TRAMPFD_DATA_REG,
+      .table = (uintptr_t) data_table,
+    };
+  if (tramp_trampfd_pwrite (fd, &code_desc, sizeof code_desc,
+			    TRAMPFD_CODE_OFFSET) != sizeof code_desc
+      || tramp_trampfd_pwrite (fd, &data_desc, sizeof data_desc,
+			       TRAMPFD_DATA_OFFSET) != sizeof data_desc)
+    goto fail;
+
+  /* The kernel accepts no flag but MAP_PRIVATE, so no MAP_FIXED: free
+     the first page of the span in the reservation and give its address
+     as the hint, which the kernel takes when the range is free.  */
+  __munmap (span, page);
+  void *code_page = __mmap (span, page, PROT_READ | PROT_EXEC, MAP_PRIVATE,
+			    fd, info.code_offset);
+  if (code_page != span)
+    {
+      int saved = errno;
+      if (code_page != MAP_FAILED)
+	__munmap (code_page, page);
+      /* Put the reservation back, unless another thread of the process
+	 mapped something into the hole meanwhile: then the span is
+	 lost for good (its table stays out of every list), since
+	 unmapping it would destroy that mapping.  */
+      void *hole = __mmap (span, page, PROT_NONE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
+			   | MAP_FIXED_NOREPLACE, -1, 0);
+      if (hole != span)
+	{
+	  if (hole != MAP_FAILED)
+	    __munmap (hole, page);
+	  __mmap (span + page, TRAMP_SPAN - page, PROT_NONE,
+		  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+		  -1, 0);
+	  tramp_trampfd_close (fd);
+	  __set_errno (code_page == MAP_FAILED ? saved : EEXIST);
+	  return NULL;
+	}
+      __set_errno (code_page == MAP_FAILED ? saved : EEXIST);
+      goto fail;
+    }
+  /* The mapping holds its own reference to the file: the page lives
+     until it is unmapped, and no descriptor stays open.  */
+  tramp_trampfd_close (fd);
+
+  table->free = NULL;
+  table->nfree = tramp_fd_count;
+  atomic_store_release (&table->handed, 0);
+  tramp_list_push (&tramp_fd_partial, table);
+  tramp_fd_nempty++;
+  return table;
+
+ fail:
+  {
+    int saved = errno;
+    if (fd >= 0)
+      tramp_trampfd_close (fd);
+    tramp_unmap_span (span);
+    tramp_list_push (&tramp_fd_unused, table);
+    __set_errno (saved);
+    return NULL;
+  }
+}
+
+/* Return a new trampfd trampoline, or NULL if new trampolines come
+   from the static tables.  */
+static void *
+tramp_fd_alloc (void *code, void *data)
+{
+  if (atomic_load_relaxed (&tramp_fd_state) < 0)
+    return NULL;
+  int saved = errno;
+  void *result = NULL;
+  __libc_lock_lock (tramp_lock);
+  if (tramp_fd_state == 0)
+    atomic_store_relaxed (&tramp_fd_state, tramp_fd_init () ? 1 : -1);
+  if (tramp_fd_state > 0)
+    {
+      struct tramp_table *table = tramp_fd_partial;
+      if (table == NULL && (table = tramp_fd_table_new ()) == NULL)
+	atomic_store_relaxed (&tramp_fd_state, -1);
+      else
+	{
+	  if (table->nfree == tramp_fd_count)
+	    tramp_fd_nempty--;
+	  unsigned int index = table->handed;
+	  void **cell = table->free;
+	  if (cell != NULL)
+	    {
+	      table->free = *cell;
+	      index = cell - tramp_fd_data_cell (table->span, 0);
+	    }
+	  *tramp_fd_data_cell (table->span, index) = data;
+	  atomic_store_relaxed (tramp_fd_code_cell (table->span, index), code);
+	  /* Release: the cells are set before lookups accept the entry.  */
+	  if (index == table->handed)
+	    atomic_store_release (&table->handed, index + 1);
+	  if (--table->nfree == 0)
+	    tramp_list_remove (&tramp_fd_partial, table);
+	  result = table->span + (size_t) index * TRAMP_TRAMPFD_CODE_SIZE;
+	}
+    }
+  __libc_lock_unlock (tramp_lock);
+  /* A failure of trampfd is not the caller's: the static tables take
+     over.  */
+  __set_errno (saved);
+  return result;
+}
+
+static int __attribute_noinline__
+tramp_fd_free (void *tramp)
+{
+  unsigned int index;
+  struct tramp_table *table = tramp_fd_lookup (tramp, &index);
+  if (table == NULL)
+    {
+      __set_errno (EINVAL);
+      return -1;
+    }
+  void **code = tramp_fd_code_cell (table->span, index);
+  void **data = tramp_fd_data_cell (table->span, index);
+  __libc_lock_lock (tramp_lock);
+  if (*code == (void *) tramp_freed)
+    {
+      __libc_lock_unlock (tramp_lock);
+      __set_errno (EINVAL);
+      return -1;
+    }
+  atomic_store_relaxed (code, (void *) tramp_freed);
+  *data = table->free;
+  table->free = data;
+  if (table->nfree++ == 0)
+    tramp_list_push (&tramp_fd_partial, table);
+  if (table->nfree == tramp_fd_count)
+    {
+      /* Keep one empty table as a spare while trampfd is in use.  */
+      if (tramp_fd_nempty > 0 || tramp_fd_state < 0)
+	{
+	  tramp_list_remove (&tramp_fd_partial, table);
+	  atomic_store_release (&table->handed, 0);
+	  tramp_unmap_span (table->span);
+	  tramp_list_push (&tramp_fd_unused, table);
+	}
+      else
+	{
+	  tramp_fd_nempty++;
+	  tramp_list_remove (&tramp_fd_partial, table);
+	  tramp_list_append (&tramp_fd_partial, table);
+	}
+    }
+  __libc_lock_unlock (tramp_lock);
+  return 0;
+}
+
+static int __attribute_noinline__
+tramp_fd_set (void *tramp, void *code, void *data)
+{
+  void **code_cell = tramp_fd_lookup_live (tramp);
+  if (code_cell == NULL)
+    return -1;
+  if (code == NULL)
+    {
+      __set_errno (EINVAL);
+      return -1;
+    }
+  *tramp_fd_data_of (code_cell) = data;
+  atomic_store_relaxed (code_cell, code);
+  return 0;
+}
+
+static void * __attribute_noinline__
+tramp_fd_code (const void *tramp)
+{
+  void **code_cell = tramp_fd_lookup_live (tramp);
+  return code_cell != NULL ? *code_cell : NULL;
+}
+
+static void * __attribute_noinline__
+tramp_fd_data (const void *tramp)
+{
+  void **code_cell = tramp_fd_lookup_live (tramp);
+  return code_cell != NULL ? *tramp_fd_data_of (code_cell) : NULL;
+}
+
+#else /* !TRAMP_TRAMPFD */
+
+/* Only the static tables: what they do not know is not a trampoline.  */
+
+static inline void *
+tramp_fd_alloc (void *code, void *data)
+{
+  return NULL;
+}
+
+static inline int
+tramp_fd_free (void *tramp)
+{
+  __set_errno (EINVAL);
+  return -1;
+}
+
+static inline int
+tramp_fd_set (void *tramp, void *code, void *data)
+{
+  __set_errno (EINVAL);
+  return -1;
+}
+
+static inline void *
+tramp_fd_code (const void *tramp)
+{
+  __set_errno (EINVAL);
+  return NULL;
+}
+
+static inline void *
+tramp_fd_data (const void *tramp)
+{
+  __set_errno (EINVAL);
+  return NULL;
+}
+
+#endif /* !TRAMP_TRAMPFD */
+
+/* Take the first slot of CACHE, which is not empty.  */
+static __always_inline void *
+tramp_take (struct tramp_cache *cache, void *code, void *data)
+{
+  struct tramp_pair *pair = cache->head;
+  cache->head = pair->data;
+  cache->count--;
+  pair->data = data;
+  pair->code = code;
+  return tramp_slot_of (pair);
+}
+
+/* tramp_alloc when the thread's cache is empty: a trampfd trampoline if
+   trampfd is in use, else a refill of the cache.  */
+static void * __attribute_noinline__
+tramp_alloc_slow (struct tramp_cache *cache, void *code, void *data)
+{
+  void *tramp = tramp_fd_alloc (code, data);
+  if (tramp != NULL)
+    return tramp;
+  /* Errors on the way to a success (mremap refused under qemu-user, for
+     example) are not reported.  */
+  int saved = errno;
+  if (!tramp_refill (cache))
+    return NULL;
+  __set_errno (saved);
+  return tramp_take (cache, code, data);
+}
+
 void *
 tramp_alloc (void *code, void *data)
 {
@@ -539,14 +964,9 @@ tramp_alloc (void *code, void *data)
       return NULL;
     }
   struct tramp_cache *cache = &tramp_cache;
-  if (__glibc_unlikely (cache->head == NULL) && !tramp_refill (cache))
-    return NULL;
-  struct tramp_pair *pair = cache->head;
-  cache->head = pair->data;
-  cache->count--;
-  pair->data = data;
-  pair->code = code;
-  return tramp_slot_of (pair);
+  if (__glibc_unlikely (cache->head == NULL))
+    return tramp_alloc_slow (cache, code, data);
+  return tramp_take (cache, code, data);
 }
 libc_hidden_def (tramp_alloc)
 
@@ -554,8 +974,8 @@ int
 tramp_set (void *tramp, void *code, void *data)
 {
   struct tramp_pair *pair = tramp_lookup_live (tramp);
-  if (pair == NULL)
-    return -1;
+  if (__glibc_unlikely (pair == NULL))
+    return tramp_fd_set (tramp, code, data);
   if (code == NULL)
     {
       __set_errno (EINVAL);
@@ -571,8 +991,8 @@ int
 tramp_free (void *tramp)
 {
   struct tramp_pair *pair = tramp_lookup_live (tramp);
-  if (pair == NULL)
-    return -1;
+  if (__glibc_unlikely (pair == NULL))
+    return tramp_fd_free (tramp);
   struct tramp_cache *cache = &tramp_cache;
   pair->code = (void *) tramp_freed;
   pair->data = cache->head;
@@ -587,7 +1007,9 @@ void *
 tramp_code (const void *tramp)
 {
   struct tramp_pair *pair = tramp_lookup_live (tramp);
-  return pair != NULL ? pair->code : NULL;
+  if (__glibc_unlikely (pair == NULL))
+    return tramp_fd_code (tramp);
+  return pair->code;
 }
 libc_hidden_def (tramp_code)
 
@@ -595,7 +1017,9 @@ void *
 tramp_data (const void *tramp)
 {
   struct tramp_pair *pair = tramp_lookup_live (tramp);
-  return pair != NULL ? pair->data : NULL;
+  if (__glibc_unlikely (pair == NULL))
+    return tramp_fd_data (tramp);
+  return pair->data;
 }
 libc_hidden_def (tramp_data)
 

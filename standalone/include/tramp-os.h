@@ -143,4 +143,35 @@ tramp_open_image (const void *addr, off64_t *offset)
   return fd;
 }
 
+/* trampfd, the kernel-generated trampolines of an out-of-tree kernel
+   interface (sysdeps/unix/sysv/linux/trampfd.h): the system calls, and
+   the number configured with the environment variable
+   LIBTRAMP_TRAMPFD: a system call number, or 0 to never use trampfd.
+   It is ignored in AT_SECURE (setuid, setgid, file capability)
+   processes, as is a malformed value.  */
+#ifdef __linux__
+# include <sys/syscall.h>
+# define TRAMP_OS_TRAMPFD 1
+
+static inline long
+tramp_trampfd_override (void)
+{
+  const char *s = secure_getenv ("LIBTRAMP_TRAMPFD");
+  if (s == NULL || *s < '0' || *s > '9')
+    return -1;
+  char *end;
+  int saved = errno;
+  errno = 0;
+  long nr = strtol (s, &end, 10);
+  int bad = errno != 0 || *end != '\0' || nr < 0;
+  errno = saved;
+  return bad ? -1 : nr;
+}
+
+# define tramp_trampfd_syscall(nr, info) syscall ((nr), (info))
+# define tramp_trampfd_pwrite(fd, buf, len, offset) \
+  pwrite64 ((fd), (buf), (len), (offset))
+# define tramp_trampfd_close(fd) close (fd)
+#endif
+
 #endif /* tramp-os.h */

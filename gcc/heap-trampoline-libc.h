@@ -1,0 +1,421 @@
+/* GCC nested-function trampolines on the C library's <sys/tramp.h>.
+   Copyright (C) 2026 Free Software Foundation, Inc.
+
+   This file is free software; you can redistribute it and/or modify
+   it under the terms of the GNU Lesser General Public License as
+   published by the Free Software Foundation; either version 2.1 of the
+   License, or (at your option) any later version.
+
+   This file is distributed in the hope that it will be useful, but
+   WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   Lesser General Public License for more details.
+
+   You should have received a copy of the GNU Lesser General Public
+   License along with this file; if not, see
+   <https://www.gnu.org/licenses/>.  */
+
+/* With -ftrampoline-impl=heap, GCC brackets the life of the frame of a
+   function whose nested functions have their address taken with
+
+     __gcc_nested_func_ptr_created (&FRAME, nested_fn, &FRAME.tramp);
+     ...
+     __gcc_nested_func_ptr_deleted ();
+
+   the second in a cleanup, so it also runs when an exception unwinds
+   the frame, but not when longjmp skips it.  DELETED takes no
+   argument: trampolines are released in LIFO order per thread.
+
+   This implementation takes each trampoline from tramp_alloc, so no
+   page is ever writable and executable.  Each thread keeps a stack of
+   entries {trampoline, slot, chain}: the slot is DST, where the
+   trampoline's address is stored in the owner's frame object, and
+   CHAIN is that object's address.  Entries that longjmp skipped are
+   found, as Jakub Jelinek proposed for GCC in 2018, by comparing these
+   addresses with those of the current call; the stack grows down on
+   every target this serves.  When a frame F calls CREATED with CHAIN
+   and DST:
+
+   - an entry whose slot is below CHAIN is stale: F's own slots are in
+     its frame object, at CHAIN and up, its callers' frames are above
+     F's, and everything from F's stack pointer up to CHAIN is F's
+     frame, so the entry belonged to a frame that is gone;
+   - an entry from another frame object whose slot lies in [CHAIN, DST]
+     is stale, since that memory is F's frame object now; so is any
+     entry whose slot is DST, as F never initializes a slot twice.
+
+   When F calls DELETED, entries whose slot is below F's stack pointer
+   (the call's CFA) are stale.  None of these rules can release a live
+   trampoline; libtramp's tests/gcc/tst-nested-random.c checks that
+   every live one still works at every step of random calls, returns
+   and longjmps.
+
+   CREATED and DELETED release the stale entries at the top of the
+   stack (CREATED looks past F's own); when the stack is full, all
+   stale entries are released before it grows, which bounds what
+   skipped entries the top sweeps miss (alloca between frames, frame
+   layouts that interleave) at the size of the live set, amortized.
+   What a thread still owns when it exits is released by a
+   thread_local destructor.
+
+   A caller other than GCC's code whose CHAIN and DST are not in its
+   own frame (CFA <= CHAIN <= DST) gets only the first rule, with its
+   stack pointer in place of CHAIN.
+
+   A signal handler running on an alternate stack (sigaltstack) only
+   applies the first rule to entries on that stack: the interrupted
+   stack may lie below it.
+
+   Limits.  As with libgcc's own runtime, trampolines are created and
+   deleted in LIFO order per thread, so not across makecontext or
+   swapcontext switches, and none of this is async-signal-safe.  The
+   address rules also need each thread's frames on one downward stack
+   (plus the alternate signal stack): -fsplit-stack, whose segments are
+   not ordered by address, is not supported.
+
+   The includer may define, before including this file:
+     HEAP_T_LIBC_ATTR          attributes of the two exported functions;
+     HEAP_T_LIBC_FALLBACK      nonzero to call heap_t_fallback_created
+			       and heap_t_fallback_deleted (provided by
+			       the includer) when tramp_alloc fails for
+			       a reason other than ENOMEM, for example
+			       ENOSYS on a system without a backend.  */
+
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/tramp.h>
+
+#ifndef HEAP_T_LIBC_ATTR
+# define HEAP_T_LIBC_ATTR
+#endif
+#ifndef HEAP_T_LIBC_FALLBACK
+# define HEAP_T_LIBC_FALLBACK 0
+#endif
+
+void __gcc_nested_func_ptr_created (void *chain, void *func, void *dst);
+void __gcc_nested_func_ptr_deleted (void);
+
+struct heap_t_entry
+{
+  /* NULL for an entry made by the fallback.  */
+  void *tramp;
+  /* DST, the trampoline's slot in its frame object.  */
+  uintptr_t slot;
+  uintptr_t chain;
+};
+
+struct heap_t_stack
+{
+  struct heap_t_entry *entries;
+  size_t count;
+  size_t capacity;
+};
+
+static __thread struct heap_t_stack heap_t_stack;
+
+/* glibc's registration of thread_local destructors; they run at thread
+   exit before the destructors of pthread keys, so the trampolines go
+   back while the C library's per-thread caches still accept them.  */
+extern int __cxa_thread_atexit_impl (void (*) (void *), void *, void *)
+  __attribute__ ((weak));
+
+static void __attribute__ ((noreturn, cold))
+heap_t_fatal (const char *what, int err)
+{
+  static const char prefix[] = "fatal error: nested function trampoline: ";
+  const char *reason = err != 0 ? strerror (err) : "";
+  ssize_t ignored = write (STDERR_FILENO, prefix, sizeof prefix - 1);
+  ignored = write (STDERR_FILENO, what, strlen (what));
+  if (err != 0)
+    {
+      ignored = write (STDERR_FILENO, ": ", 2);
+      ignored = write (STDERR_FILENO, reason, strlen (reason));
+    }
+  ignored = write (STDERR_FILENO, "\n", 1);
+  (void) ignored;
+  abort ();
+}
+
+static void
+heap_t_release (struct heap_t_entry *entry)
+{
+  if (entry->tramp == NULL)
+    {
+#if HEAP_T_LIBC_FALLBACK
+      heap_t_fallback_deleted ();
+#endif
+    }
+  else if (tramp_free (entry->tramp) != 0)
+    heap_t_fatal ("cannot free a trampoline", errno);
+}
+
+/* What a call of CREATED or DELETED knows about the entries.  Every
+   live entry's slot is at or above LIMIT.  For CREATED from GCC's code
+   (DST nonzero), the caller's frame object starts at CHAIN and holds
+   the slot DST being initialized: no live entry but the caller's own
+   (made with CHAIN) has a slot in [CHAIN, DST], and none has DST.  On
+   an alternate signal stack, which may lie above the stack it
+   interrupted, LIMIT only judges entries on that stack, [LOW, HIGH);
+   finding out costs a system call, made only when an entry is below
+   LIMIT.  */
+struct heap_t_bounds
+{
+  uintptr_t limit;
+  uintptr_t chain;
+  uintptr_t dst;
+  uintptr_t low;
+  uintptr_t high;
+  int have_altstack;
+};
+
+static int
+heap_t_stale (struct heap_t_bounds *b, const struct heap_t_entry *e)
+{
+  if (e->slot < b->limit)
+    {
+      if (!b->have_altstack)
+	{
+	  stack_t ss;
+	  b->have_altstack = 1;
+	  b->low = 0;
+	  b->high = UINTPTR_MAX;
+	  if (sigaltstack (NULL, &ss) == 0
+	      && (ss.ss_flags & SS_ONSTACK) != 0)
+	    {
+	      b->low = (uintptr_t) ss.ss_sp;
+	      b->high = b->low + ss.ss_size;
+	    }
+	}
+      return e->slot >= b->low && e->slot < b->high;
+    }
+  return b->dst != 0
+	 && (e->slot == b->dst
+	     || (e->chain != b->chain && e->slot <= b->dst));
+}
+
+/* Entries made by the fallback (TRAMP NULL) come from an allocator
+   that only works in LIFO order: one of them may be released only if
+   no entry of the fallback that stays is above it.  */
+
+/* Release the stale entries at the top of S, looking past the
+   caller's own.  */
+static void __attribute__ ((noinline))
+heap_t_sweep_top (struct heap_t_stack *s, struct heap_t_bounds *b)
+{
+  size_t i = s->count;
+  int fallback_kept = 0;
+  while (i > 0)
+    {
+      struct heap_t_entry *e = &s->entries[i - 1];
+      if (!(e->tramp == NULL && fallback_kept) && heap_t_stale (b, e))
+	{
+	  struct heap_t_entry stale = *e;
+	  memmove (e, e + 1, (s->count - i) * sizeof *e);
+	  s->count--;
+	  i--;
+	  heap_t_release (&stale);
+	}
+      else if (b->dst != 0 && e->chain == b->chain)
+	{
+	  fallback_kept |= e->tramp == NULL;
+	  i--;
+	}
+      else
+	break;
+    }
+}
+
+/* Release every stale entry of S.  Done when the stack is full, so the
+   cost is amortized over the entries pushed since the last time.  */
+static void
+heap_t_sweep_all (struct heap_t_stack *s, struct heap_t_bounds *b)
+{
+  static const char released;
+  int fallback_kept = 0;
+  /* From the top down, so the fallback's entries go in LIFO order.  */
+  for (size_t i = s->count; i > 0; i--)
+    {
+      struct heap_t_entry *e = &s->entries[i - 1];
+      if (!(e->tramp == NULL && fallback_kept) && heap_t_stale (b, e))
+	{
+	  heap_t_release (e);
+	  e->tramp = (void *) &released;
+	}
+      else
+	fallback_kept |= e->tramp == NULL;
+    }
+  size_t kept = 0;
+  for (size_t i = 0; i < s->count; i++)
+    if (s->entries[i].tramp != (void *) &released)
+      s->entries[kept++] = s->entries[i];
+  s->count = kept;
+}
+
+/* At thread exit: release what the thread still owns.  */
+static void
+heap_t_thread_exit (void *arg)
+{
+  struct heap_t_stack *s = arg;
+  while (s->count > 0)
+    heap_t_release (&s->entries[--s->count]);
+  free (s->entries);
+  s->entries = NULL;
+  s->capacity = 0;
+}
+
+static void __attribute__ ((noinline, cold))
+heap_t_grow (struct heap_t_stack *s, struct heap_t_bounds *b)
+{
+  /* Entries that longjmp skipped and that no sweep of the top found go
+     here, before the stack grows.  */
+  heap_t_sweep_all (s, b);
+  if (s->count < s->capacity - s->capacity / 4)
+    return;
+  size_t capacity = s->capacity == 0 ? 64 : 2 * s->capacity;
+  struct heap_t_entry *entries = NULL;
+  if (capacity <= SIZE_MAX / sizeof *entries)
+    entries = realloc (s->entries, capacity * sizeof *entries);
+  if (entries == NULL)
+    heap_t_fatal ("cannot grow the trampoline stack", ENOMEM);
+  /* The thread's first trampoline registers its cleanup.  The address
+     of this function names the object the destructor lives in.  The
+     main thread needs none: its exit is the process's, and exit runs
+     thread_local destructors before atexit handlers, which may still
+     call the nested functions of a frame that exit left live.  */
+  if (s->entries == NULL && __cxa_thread_atexit_impl != NULL
+#ifdef SYS_gettid
+      && syscall (SYS_gettid) != getpid ()
+#endif
+      )
+    __cxa_thread_atexit_impl (heap_t_thread_exit, s,
+			      (void *) heap_t_thread_exit);
+  s->entries = entries;
+  s->capacity = capacity;
+}
+
+/* Push an entry for TRAMP (NULL if made by the fallback).  */
+static inline void
+heap_t_push (struct heap_t_stack *s, void *tramp, uintptr_t slot,
+	     void *chain)
+{
+  struct heap_t_entry *e = &s->entries[s->count++];
+  e->tramp = tramp;
+  e->slot = slot;
+  e->chain = (uintptr_t) chain;
+}
+
+/* tramp_alloc failed: use the fallback, or report and abort.  */
+static void __attribute__ ((noinline, cold))
+heap_t_alloc_failed (void *chain, void *func, void *dst, uintptr_t slot)
+{
+  int err = errno;
+#if HEAP_T_LIBC_FALLBACK
+  if (err != ENOMEM)
+    {
+      heap_t_fallback_created (chain, func, dst);
+      heap_t_push (&heap_t_stack, NULL, slot, chain);
+      return;
+    }
+#endif
+  heap_t_fatal ("cannot allocate a trampoline", err);
+}
+
+/* CREATED when the top entry may be stale or is the caller's, the
+   stack is full, or CHAIN and DST are not in the caller's frame.  */
+static void __attribute__ ((noinline))
+heap_t_created_slow (void *chain, void *func, void *dst, uintptr_t cfa)
+{
+  struct heap_t_stack *s = &heap_t_stack;
+  struct heap_t_bounds b = { (uintptr_t) chain, (uintptr_t) chain,
+			     (uintptr_t) dst, 0, 0, 0 };
+  if (cfa > (uintptr_t) chain || (uintptr_t) chain > (uintptr_t) dst)
+    {
+      /* Not GCC's frame object: the stack pointer stands for the
+	 frame.  */
+      b.limit = cfa;
+      b.dst = 0;
+    }
+  heap_t_sweep_top (s, &b);
+  if (s->count == s->capacity)
+    heap_t_grow (s, &b);
+  uintptr_t slot = b.dst != 0 ? b.dst : cfa;
+  void *tramp = tramp_alloc (func, chain);
+  if (tramp == NULL)
+    heap_t_alloc_failed (chain, func, dst, slot);
+  else
+    {
+      *(void **) dst = tramp;
+      heap_t_push (s, tramp, slot, chain);
+    }
+}
+
+HEAP_T_LIBC_ATTR void
+__gcc_nested_func_ptr_created (void *chain, void *func, void *dst)
+{
+  struct heap_t_stack *s = &heap_t_stack;
+  uintptr_t cfa = (uintptr_t) __builtin_dwarf_cfa ();
+  size_t count = s->count;
+  /* The common case: GCC's frame object in the caller's frame, room
+     on the stack, and a top entry (if any) above DST and not the
+     caller's.  */
+  if (__builtin_expect (cfa > (uintptr_t) chain
+			|| (uintptr_t) chain > (uintptr_t) dst
+			|| count == s->capacity
+			|| (count > 0
+			    && (s->entries[count - 1].slot <= (uintptr_t) dst
+				|| s->entries[count - 1].chain
+				   == (uintptr_t) chain)), 0))
+    {
+      heap_t_created_slow (chain, func, dst, cfa);
+      return;
+    }
+  void *tramp = tramp_alloc (func, chain);
+  if (__builtin_expect (tramp == NULL, 0))
+    {
+      heap_t_alloc_failed (chain, func, dst, (uintptr_t) dst);
+      return;
+    }
+  *(void **) dst = tramp;
+  heap_t_push (&heap_t_stack, tramp, (uintptr_t) dst, chain);
+}
+
+/* DELETED when the top entry may be stale, or there is none.  */
+static void __attribute__ ((noinline))
+heap_t_deleted_slow (uintptr_t cfa)
+{
+  struct heap_t_stack *s = &heap_t_stack;
+  struct heap_t_bounds b = { cfa, 0, 0, 0, 0, 0 };
+  heap_t_sweep_top (s, &b);
+  if (s->count == 0)
+    heap_t_fatal ("deleted without a matching created", 0);
+  heap_t_release (&s->entries[--s->count]);
+}
+
+HEAP_T_LIBC_ATTR void
+__gcc_nested_func_ptr_deleted (void)
+{
+  struct heap_t_stack *s = &heap_t_stack;
+  uintptr_t cfa = (uintptr_t) __builtin_dwarf_cfa ();
+  size_t count = s->count;
+  if (__builtin_expect (count == 0 || s->entries[count - 1].slot < cfa, 0))
+    {
+      heap_t_deleted_slow (cfa);
+      return;
+    }
+  s->count = count - 1;
+  void *tramp = s->entries[count - 1].tramp;
+  if (__builtin_expect (tramp == NULL || tramp_free (tramp) != 0, 0))
+    {
+      if (tramp != NULL)
+	heap_t_fatal ("cannot free a trampoline", errno);
+#if HEAP_T_LIBC_FALLBACK
+      heap_t_fallback_deleted ();
+#endif
+    }
+}
