@@ -150,7 +150,7 @@ fi
 if make -j"$jobs" > build.log 2>&1; then
   result PASS "build glibc" "($((SECONDS - step_start)) s)"
 else
-  grep -E -B2 -A8 'error|Error [0-9]' build.log | head -n 60
+  grep -E -B2 -A8 'error:|Error [0-9]' build.log | head -n 60
   result FAIL "build glibc" "(see $build/build.log)"
   finish
 fi
