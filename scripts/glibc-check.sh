@@ -190,6 +190,13 @@ done
 step_done
 
 step checks
+# glibc's own tests of the code the patches touch: fork (posix/fork.c
+# takes the allocator lock) and thread exit (__libc_thread_freeres).
+for t in posix/tst-fork posix/tst-_Fork nptl/tst-fork1 nptl/tst-atfork1 \
+	 nptl/tst-atfork2 malloc/tst-malloc-fork-deadlock nptl/tst-exit1 \
+	 nptl/tst-thread-exit-clobber; do
+  glibc_test "$t"
+done
 glibc_test elf/check-abi-libc
 # glibc's installed-header rules, restricted to the new header.
 glibc_test misc/check-installed-headers-c headers=sys/tramp.h

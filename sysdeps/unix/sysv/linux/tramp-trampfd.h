@@ -79,7 +79,8 @@ tramp_trampfd_syscall (long nr, struct trampfd_info *info)
 }
 
 # define tramp_trampfd_pwrite(fd, buf, len, offset) \
-  INLINE_SYSCALL_CALL (pwrite64, fd, buf, len, SYSCALL_LL64_PRW (offset))
+  INLINE_SYSCALL_CALL (pwrite64, fd, buf, len, \
+		       SYSCALL_LL64_PRW ((off64_t) (offset)))
 # define tramp_trampfd_close(fd) __close_nocancel_nostatus (fd)
 #endif
 
