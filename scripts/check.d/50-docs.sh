@@ -1,6 +1,6 @@
 # Documentation: the glibc manual chapter (manual/tramp.texi and its
 # patches), the man pages (man/) and the README sections
-# (doc-notes/readme-users.md).  Each check below is one counted test;
+# (README.md).  Each check below is one counted test;
 # the last line is "docs: N passed, N failed, N skipped".
 . scripts/lib.sh
 need_packages texinfo mandoc groff-base perl gcc make libc6-dev patch
@@ -232,7 +232,7 @@ mkdir -p "$ex/texi" "$ex/man" "$ex/md"
 extract_all () {
   perl "$docs/extract-examples.pl" texi "$chapter" "$ex/texi" &&
   perl "$docs/extract-examples.pl" man "$top/man/tramp_alloc.3" "$ex/man" &&
-  perl "$docs/extract-examples.pl" md "$top/doc-notes/readme-users.md" \
+  perl "$docs/extract-examples.pl" md "$top/README.md" \
     "$ex/md"
 }
 t_extract () { extract_all; }
