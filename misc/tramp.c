@@ -17,14 +17,14 @@
    <https://www.gnu.org/licenses/>.  */
 
 /* Design.  sysdeps/<arch>/tramp-table.S holds one table: TRAMP_TABLE_SIZE
-   bytes (the largest page size of the architecture) of identical slots
-   of TRAMP_SLOT_SIZE bytes.  The slot at address A loads the pair
-   {code, data} stored at A + TRAMP_TABLE_SIZE, puts DATA into the data
-   register and jumps to CODE.
+   bytes (at least the largest page size of the architecture) of slots
+   of TRAMP_SLOT_SIZE bytes.  Slot I loads the pair {code, data} stored
+   at TABLE + TRAMP_TABLE_SIZE + I * TRAMP_PAIR_SIZE, puts DATA into the
+   data register and jumps to CODE.
 
-   A table instance is a span of 2 * TRAMP_TABLE_SIZE bytes: a read+exec
-   copy of the table mapped from the library file, then an anonymous
-   read+write data page.  Nothing is ever mapped writable and executable,
+   A table instance is a span of 2 * TRAMP_TABLE_SIZE bytes, aligned to
+   its size: a read+exec copy of the table mapped from the library file,
+   then anonymous read+write data pages.  Nothing is ever mapped writable and executable,
    no anonymous memory is executable, and nothing is mprotected.
 
    At first use the file is opened once, read-only, and one MAP_SHARED
@@ -77,8 +77,18 @@ struct tramp_pair
   void *data;
 };
 
-_Static_assert (sizeof (struct tramp_pair) <= TRAMP_SLOT_SIZE,
-		"a slot's pair fits in its stride");
+/* Pairs are as far apart as slots unless the architecture says
+   otherwise.  */
+#ifndef TRAMP_PAIR_SIZE
+# define TRAMP_PAIR_SIZE TRAMP_SLOT_SIZE
+#endif
+
+_Static_assert (sizeof (struct tramp_pair) <= TRAMP_PAIR_SIZE
+		&& TRAMP_PAIR_SIZE <= TRAMP_SLOT_SIZE,
+		"a pair fits in its stride, which is at most a slot's");
+_Static_assert ((TRAMP_SLOT_SIZE & (TRAMP_SLOT_SIZE - 1)) == 0
+		&& (TRAMP_PAIR_SIZE & (TRAMP_PAIR_SIZE - 1)) == 0,
+		"slot and pair sizes are powers of two");
 _Static_assert (TRAMP_TABLE_SIZE % TRAMP_SLOT_SIZE == 0,
 		"the table is a whole number of slots");
 _Static_assert ((TRAMP_TABLE_SIZE & (TRAMP_TABLE_SIZE - 1)) == 0,
@@ -172,16 +182,28 @@ tramp_freed (void)
   __libc_fatal ("Fatal error: call through a freed trampoline\n");
 }
 
+/* The span containing ADDR: spans are aligned to their size.  */
+static inline char *
+tramp_span_of (const void *addr)
+{
+  return (char *) ((uintptr_t) addr & -(uintptr_t) TRAMP_SPAN);
+}
+
 static inline struct tramp_pair *
 tramp_pair_of (char *slot)
 {
-  return (struct tramp_pair *) (slot + TRAMP_TABLE_SIZE);
+  char *span = tramp_span_of (slot);
+  return (struct tramp_pair *) (span + TRAMP_TABLE_SIZE
+				+ (slot - span) / TRAMP_SLOT_SIZE
+				  * TRAMP_PAIR_SIZE);
 }
 
 static inline void *
 tramp_slot_of (struct tramp_pair *pair)
 {
-  return (char *) pair - TRAMP_TABLE_SIZE;
+  char *span = tramp_span_of (pair);
+  return span + ((char *) pair - span - TRAMP_TABLE_SIZE) / TRAMP_PAIR_SIZE
+		* TRAMP_SLOT_SIZE;
 }
 
 /* Return the table and pair of TRAMP if it is a slot that has been
@@ -189,8 +211,6 @@ tramp_slot_of (struct tramp_pair *pair)
 static __always_inline struct tramp_pair *
 tramp_lookup (const void *tramp, struct tramp_table **tablep)
 {
-  _Static_assert ((TRAMP_SLOT_SIZE & (TRAMP_SLOT_SIZE - 1)) == 0,
-		  "slot size is a power of two");
   uintptr_t addr = (uintptr_t) tramp;
   unsigned int n = atomic_load_acquire (&tramp_nregions);
   for (unsigned int i = 0; i < n; i++)
@@ -390,10 +410,17 @@ tramp_table_slot (struct tramp_region *regions, unsigned int *nregions,
       __set_errno (ENOMEM);
       return NULL;
     }
-  char *base = __mmap (NULL, TRAMP_REGION_SIZE, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (base == MAP_FAILED)
+  /* Reserve a span more than needed, and keep the part aligned to the
+     span size: slots and pairs then convert by masking.  */
+  char *raw = __mmap (NULL, TRAMP_REGION_SIZE + TRAMP_SPAN, PROT_NONE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (raw == MAP_FAILED)
     return NULL;
+  char *base = tramp_span_of (raw + TRAMP_SPAN - 1);
+  if (base != raw)
+    __munmap (raw, base - raw);
+  if (base - raw != TRAMP_SPAN)
+    __munmap (base + TRAMP_REGION_SIZE, TRAMP_SPAN - (base - raw));
   struct tramp_table *tables
     = __mmap (NULL, TRAMP_REGION_TABLES * sizeof (struct tramp_table),
 	      PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -1,6 +1,6 @@
 # Documentation: the glibc manual chapter (manual/tramp.texi and its
 # patches), the man pages (man/) and the README sections
-# (doc-notes/readme-users.md).  Each check below is one counted test;
+# (README.md).  Each check below is one counted test;
 # the last line is "docs: N passed, N failed, N skipped".
 . scripts/lib.sh
 need_packages texinfo mandoc groff-base perl gcc make libc6-dev patch
@@ -76,15 +76,17 @@ t_api_man () { perl "$docs/check-api.pl" man "$header" "$top/man"; }
 t_geometry () {
   local h=$top/sysdeps/x86_64/tramp-table.h
   [ -f "$h" ] || { echo "no $h"; return 1; }
-  printf '#include "%s"\n#include <stdio.h>\nint main (void) { int n = TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE - TRAMP_FIRST_SLOT; printf ("%%d %%d %%d\\n", TRAMP_SLOT_SIZE, n, n * (65530 / 2) / 1000000); return 0; }\n' \
+  printf '#include "%s"\n#include <stdio.h>\n#ifndef TRAMP_PAIR_SIZE\n# define TRAMP_PAIR_SIZE TRAMP_SLOT_SIZE\n#endif\nint main (void) { int n = TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE - TRAMP_FIRST_SLOT; printf ("%%d %%d %%d %%d\\n", TRAMP_SLOT_SIZE, TRAMP_PAIR_SIZE, n, n * (65530 / 2) / 1000000); return 0; }\n' \
     "$h" >"$work/geom.c"
   gcc -m64 "$work/geom.c" -o "$work/geom" || return 1
-  local slot per millions words
-  read -r slot per millions <<<"$("$work/geom")"
-  echo "slot $slot, $per per table, $millions million"
+  local slot pair per millions words text
+  read -r slot pair per millions <<<"$("$work/geom")"
+  echo "slot $slot, pair $pair, $per per table, $millions million"
   words=([1]=one two three four five six seven eight nine ten)
-  tr '\n' ' ' <"$chapter" | grep -q "slots are $slot bytes apart and a table holds $per trampolines, so each live trampoline uses $slot bytes" \
-    || { echo "chapter does not say: $slot bytes, $per per table"; return 1; }
+  text=$(tr '\n' ' ' <"$chapter" | tr -s ' ')
+  grep -q "slots are $slot bytes apart" <<<"$text" \
+    && grep -q "a table holds $per trampolines, whose pairs of pointers are $pair bytes apart, so each live trampoline uses $pair bytes" <<<"$text" \
+    || { echo "chapter does not say: $slot-byte slots, $per per table, $pair-byte pairs"; return 1; }
   tr '\n' ' ' <"$chapter" | grep -q "roughly ${words[$millions]} million trampolines on x86-64" \
     || { echo "chapter does not say: roughly ${words[$millions]} million"; return 1; }
 }
@@ -232,7 +234,7 @@ mkdir -p "$ex/texi" "$ex/man" "$ex/md"
 extract_all () {
   perl "$docs/extract-examples.pl" texi "$chapter" "$ex/texi" &&
   perl "$docs/extract-examples.pl" man "$top/man/tramp_alloc.3" "$ex/man" &&
-  perl "$docs/extract-examples.pl" md "$top/doc-notes/readme-users.md" \
+  perl "$docs/extract-examples.pl" md "$top/README.md" \
     "$ex/md"
 }
 t_extract () { extract_all; }

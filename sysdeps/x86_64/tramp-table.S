@@ -24,12 +24,12 @@
 # include <cet.h>
 #endif
 
-/* Copies of this page are mapped read+exec from the library file, each
-   followed by a data page.  Every entry loads its own address into r11
-   and jumps to the shared tail, which loads the data pointer into r10
-   (the static chain register) and jumps to the target; r11 is the only
-   other register touched.  Only relative branches stay inside the
-   table, so any copy behaves like the original.  */
+/* Copies of these pages are mapped read+exec from the library file,
+   each followed by a data page.  Entry I loads the data pointer into
+   r10 (the static chain register) from the pair I of that page and
+   jumps to the target through the pair; on x32 r11 carries the target
+   (pointers are 4 bytes there).  The loads are RIP-relative, so any
+   copy reaches its own data.  */
 
 	.text
 	.balign	TRAMP_TABLE_SIZE
@@ -37,26 +37,22 @@
 	.hidden	__tramp_table
 	.type	__tramp_table, @object
 __tramp_table:
-tramp_tail:
+	.set	tramp_pair, __tramp_table + TRAMP_TABLE_SIZE
+	.rept	TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE
+1:	endbr64
 #ifdef __ILP32__
-	movl	TRAMP_TABLE_SIZE + 4(%r11), %r10d
-	movl	TRAMP_TABLE_SIZE(%r11), %r11d
+	movl	tramp_pair + 4(%rip), %r10d
+	movl	tramp_pair(%rip), %r11d
 	jmp	*%r11
 #else
-	movq	TRAMP_TABLE_SIZE + 8(%r11), %r10
-	jmp	*TRAMP_TABLE_SIZE(%r11)
+	movq	tramp_pair + 8(%rip), %r10
+	jmp	*tramp_pair(%rip)
 #endif
-	.fill	TRAMP_FIRST_SLOT * TRAMP_SLOT_SIZE - (. - tramp_tail), 1, 0xcc
-
-	.rept	TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE - TRAMP_FIRST_SLOT
-1:	endbr64
-	leaq	1b(%rip), %r11
-	/* Force the 5-byte form so that every slot is 16 bytes.  */
-	.byte	0xe9
-	.long	tramp_tail - (. + 4)
-	.if	. - 1b - TRAMP_SLOT_SIZE
-	.error	"trampoline slot is not TRAMP_SLOT_SIZE bytes"
+	.if	. - 1b > TRAMP_SLOT_SIZE
+	.error	"trampoline entry does not fit in TRAMP_SLOT_SIZE bytes"
 	.endif
+	.fill	TRAMP_SLOT_SIZE - (. - 1b), 1, 0xcc
+	.set	tramp_pair, tramp_pair + TRAMP_PAIR_SIZE
 	.endr
 
 	.if	. - __tramp_table - TRAMP_TABLE_SIZE

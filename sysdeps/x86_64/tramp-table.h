@@ -19,17 +19,17 @@
 #ifndef _TRAMP_TABLE_H
 #define _TRAMP_TABLE_H 1
 
-/* The table is one page (the only page size x86_64 has) of 16-byte
-   slots.  The pair {code, data} of the slot at address A lives at
-   A + TRAMP_TABLE_SIZE in the data page mapped after each copy.  The
-   first slots hold the tail shared by all entries (two on x32, whose
-   tail needs 17 bytes).  */
-#define TRAMP_TABLE_SIZE 4096
-#define TRAMP_SLOT_SIZE 16
-#ifdef __ILP32__
-# define TRAMP_FIRST_SLOT 2
-#else
-# define TRAMP_FIRST_SLOT 1
-#endif
+/* The table is two pages of 32-byte entries.  An entry is endbr64,
+   a RIP-relative load of the data pointer and a RIP-relative indirect
+   jump: 17 bytes, more than 16, so slots are 32 bytes apart.  The pairs
+   {code, data} are 16 bytes apart, so the data page mapped after each
+   copy is half used and costs one page per 256 trampolines: the pair of
+   entry I is at TABLE + TRAMP_TABLE_SIZE + I * TRAMP_PAIR_SIZE.  One
+   jump, not two: a call through a trampoline costs about half as much
+   as with a 16-byte entry jumping to a shared tail.  */
+#define TRAMP_TABLE_SIZE 8192
+#define TRAMP_SLOT_SIZE 32
+#define TRAMP_PAIR_SIZE 16
+#define TRAMP_FIRST_SLOT 0
 
 #endif /* tramp-table.h */
