@@ -14,39 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/tramp.h>
+#include "bench-common.h"
 #include "../tests/proc-stats.h"
 
 static long iterations = 2000000;
-
-static double
-now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Best of REPEAT runs of FN (N operations each), in ns per operation.  */
-static double
-best_ns (void (*fn) (long), long n)
-{
-  double best = 1e30;
-  for (int r = 0; r < 7; r++)
-    {
-      double t0 = now ();
-      fn (n);
-      double t = (now () - t0) * 1e9 / n;
-      best = t < best ? t : best;
-    }
-  return best;
-}
-
-static long __attribute__ ((noinline))
-target (long x)
-{
-  return x + 1;
-}
 
 static void
 closure_handler (ffi_cif *cif, void *ret, void **args, void *data)
@@ -56,34 +27,6 @@ closure_handler (ffi_cif *cif, void *ret, void **args, void *data)
 
 static ffi_cif cif;
 static ffi_type *arg_types[1] = { &ffi_type_slong };
-
-static long (*volatile callee) (long);
-static volatile long sink;
-
-static void
-call_loop (long n)
-{
-  long (*fn) (long) = callee;
-  long acc = 0;
-  for (long i = 0; i < n; i++)
-    {
-      acc += fn (i);
-      /* Reload, as a real indirect call site would.  */
-      fn = callee;
-    }
-  sink = acc;
-}
-
-static void
-tramp_pair_loop (long n)
-{
-  for (long i = 0; i < n; i++)
-    {
-      void *t = tramp_alloc ((void *) target, (void *) i);
-      tramp_set (t, (void *) target, (void *) (i + 1));
-      tramp_free (t);
-    }
-}
 
 static void
 ffi_pair_loop (long n)
@@ -95,19 +38,6 @@ ffi_pair_loop (long n)
       ffi_prep_closure_loc (c, &cif, closure_handler, (void *) i, code);
       ffi_closure_free (c);
     }
-}
-
-static void
-tramp_ccd_loop (long n)
-{
-  long acc = 0;
-  for (long i = 0; i < n; i++)
-    {
-      long (*fn) (long) = tramp_alloc ((void *) target, (void *) i);
-      acc += fn (i);
-      tramp_free (fn);
-    }
-  sink = acc;
 }
 
 static void
@@ -232,28 +162,28 @@ main (int argc, char **argv)
   printf ("%-34s %10s %10s %9s  %-6s %s\n", "measure", "libtramp",
 	  "libffi", "ratio", "unit", "goal");
 
-  double pair_t = best_ns (tramp_pair_loop, iterations);
-  double pair_f = best_ns (ffi_pair_loop, iterations / 4);
+  double pair_t = best_ns (tramp_pair_loop, iterations, 7);
+  double pair_f = best_ns (ffi_pair_loop, iterations / 4, 7);
   row ("alloc + set + free", pair_t, pair_f, "ns", "<= 15 ns");
 
   callee = target;
-  double plain = best_ns (call_loop, iterations * 5);
+  double plain = best_ns (call_loop, iterations * 5, 7);
   callee = tramp_alloc ((void *) target, NULL);
-  double via_t = best_ns (call_loop, iterations * 5);
+  double via_t = best_ns (call_loop, iterations * 5, 7);
   tramp_free (callee);
   void *code;
   ffi_closure *c = ffi_closure_alloc (sizeof *c, &code);
   ffi_prep_closure_loc (c, &cif, closure_handler, NULL, code);
   callee = code;
-  double via_f = best_ns (call_loop, iterations * 5);
+  double via_f = best_ns (call_loop, iterations * 5, 7);
   ffi_closure_free (c);
   printf ("%-34s %10.2f %10s %9s  %-6s\n", "plain indirect call", plain, "",
 	  "", "ns");
   row ("call overhead vs plain call", via_t - plain, via_f - plain, "ns",
        "<= +1 ns");
 
-  double ccd_t = best_ns (tramp_ccd_loop, iterations);
-  double ccd_f = best_ns (ffi_ccd_loop, iterations / 4);
+  double ccd_t = best_ns (tramp_ccd_loop, iterations, 7);
+  double ccd_f = best_ns (ffi_ccd_loop, iterations / 4, 7);
   row ("create + call + destroy", ccd_t, ccd_f, "ns", "<= 30 ns");
 
   double bytes_t, bytes_f;

@@ -71,7 +71,7 @@ demo: $(O)/demo $(O)/tests/wx-policy
 	$(RUN) $(O)/demo $(O)/tests/wx-policy
 
 # The benchmark against libffi (Debian's libffi-dev).
-$(O)/bench: $(TOP)/bench/bench.c $(O)/libtramp.so
+$(O)/bench: $(TOP)/bench/bench.c $(TOP)/bench/bench-common.h $(O)/libtramp.so
 	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc $< -L$(O) -ltramp -Wl,-rpath,$(O) \
 	  -lffi -pthread -o $@
 
@@ -120,7 +120,7 @@ $(O)/tests/tst-tramp-interwork-%: $(TOP)/sysdeps/arm/tst-tramp-interwork.c \
 
 # The benchmark without libffi, for every architecture:
 # make bench-arch [CC=... RUN=...]
-$(O)/bench-arch: $(TOP)/bench/bench-arch.c $(O)/libtramp.so
+$(O)/bench-arch: $(TOP)/bench/bench-arch.c $(TOP)/bench/bench-common.h $(O)/libtramp.so
 	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc $< -L$(O) -ltramp -Wl,-rpath,$(O) \
 	  -o $@
 
