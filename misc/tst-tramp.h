@@ -19,6 +19,7 @@
 #ifndef TST_TRAMP_H
 #define TST_TRAMP_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,6 +218,25 @@ tst_tramp_record_startup_maps (void)
 	}
     }
   fclose (f);
+}
+
+/* Check that each function refuses P, which is not a live trampoline,
+   with EINVAL.  */
+static void __attribute__ ((unused))
+tst_tramp_check_refused (void *p)
+{
+  errno = 0;
+  TEST_COMPARE (tramp_free (p), -1);
+  TEST_COMPARE (errno, EINVAL);
+  errno = 0;
+  TEST_COMPARE (tramp_set (p, (void *) tst_tramp_chain, NULL), -1);
+  TEST_COMPARE (errno, EINVAL);
+  errno = 0;
+  TEST_VERIFY (tramp_code (p) == NULL);
+  TEST_COMPARE (errno, EINVAL);
+  errno = 0;
+  TEST_VERIFY (tramp_data (p) == NULL);
+  TEST_COMPARE (errno, EINVAL);
 }
 
 /* Check /proc/self/maps: no mapping is writable and executable, and
