@@ -178,6 +178,29 @@ x86_load_self (unsigned char *p, unsigned int r)
     *p++ = 0x00 | low << 3 | low;
   return p;
 }
+
+/* "mov $ADDR, %r; mov (%r), %r": load the pointer stored at ADDR into
+   hardware register R.  */
+static unsigned char *
+x86_load_indirect (unsigned char *p, unsigned int r, uintptr_t addr)
+{
+# ifdef __x86_64__
+  /* movabs with REX.W (and REX.B for r8-r15), then REX.W R B.  */
+  *p++ = 0x48 | (r >> 3);
+  *p++ = 0xb8 | (r & 7);
+  uint64_t imm = addr;
+  memcpy (p, &imm, 8);
+  p += 8;
+  *p++ = 0x48 | (r >> 3) << 2 | (r >> 3);
+# else
+  *p++ = 0xb8 | r;
+  uint32_t imm = addr;
+  memcpy (p, &imm, 4);
+  p += 4;
+# endif
+  *p++ = 0x8b;
+  return x86_load_self (p, r);
+}
 #endif
 
 void
@@ -200,22 +223,8 @@ trampfd_emul_generate (unsigned char *page, unsigned long page_size,
       static const unsigned char endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
       memcpy (p, endbr64, 4);
       p += 4;
-      /* movabs $&code_table[i], %c; mov (%c), %c.  */
-      *p++ = 0x48 | (c >> 3);
-      *p++ = 0xb8 | (c & 7);
-      memcpy (p, &code_addr, 8);
-      p += 8;
-      *p++ = 0x48 | (c >> 3) << 2 | (c >> 3);
-      *p++ = 0x8b;
-      p = x86_load_self (p, c);
-      /* The same for the data register.  */
-      *p++ = 0x48 | (d >> 3);
-      *p++ = 0xb8 | (d & 7);
-      memcpy (p, &data_addr, 8);
-      p += 8;
-      *p++ = 0x48 | (d >> 3) << 2 | (d >> 3);
-      *p++ = 0x8b;
-      p = x86_load_self (p, d);
+      p = x86_load_indirect (p, c, code_addr);
+      p = x86_load_indirect (p, d, data_addr);
       /* jmp *%c.  */
       if (c >= 8)
 	*p++ = 0x41;
@@ -236,16 +245,8 @@ trampfd_emul_generate (unsigned char *page, unsigned long page_size,
       static const unsigned char endbr32[] = { 0xf3, 0x0f, 0x1e, 0xfb };
       memcpy (p, endbr32, 4);
       p += 4;
-      *p++ = 0xb8 | c;
-      memcpy (p, &code_addr, 4);
-      p += 4;
-      *p++ = 0x8b;
-      p = x86_load_self (p, c);
-      *p++ = 0xb8 | d;
-      memcpy (p, &data_addr, 4);
-      p += 4;
-      *p++ = 0x8b;
-      p = x86_load_self (p, d);
+      p = x86_load_indirect (p, c, code_addr);
+      p = x86_load_indirect (p, d, data_addr);
       *p++ = 0xff;
       *p++ = 0xe0 | c;
       if (p > page + (i + 1) * size)
