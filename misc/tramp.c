@@ -466,15 +466,27 @@ tramp_table_new (void)
   return table;
 }
 
-/* Unmap TABLE, which owns all its slots and is not counted in
-   tramp_nempty.  Called with the lock held.  */
+/* TABLE, on the list *PARTIAL, has just become entirely free.  Keep it
+   as the spare at the end of the list (counted in *NEMPTY) if KEEP and
+   there is none yet; otherwise unmap it and move it to *UNUSED.  Called
+   with the lock held.  */
 static void
-tramp_table_release (struct tramp_table *table)
+tramp_table_emptied (struct tramp_table **partial,
+		     struct tramp_table **unused, unsigned int *nempty,
+		     struct tramp_table *table, bool keep)
 {
-  tramp_list_remove (&tramp_partial, table);
-  atomic_store_release (&table->handed, 0);
-  tramp_unmap_span (table->span);
-  tramp_list_push (&tramp_unused, table);
+  tramp_list_remove (partial, table);
+  if (keep && *nempty == 0)
+    {
+      (*nempty)++;
+      tramp_list_append (partial, table);
+    }
+  else
+    {
+      atomic_store_release (&table->handed, 0);
+      tramp_unmap_span (table->span);
+      tramp_list_push (unused, table);
+    }
 }
 
 /* Give the slot PAIR back to TABLE.  Called with the lock held.  */
@@ -486,17 +498,8 @@ tramp_table_put (struct tramp_table *table, struct tramp_pair *pair)
   if (table->nfree++ == 0)
     tramp_list_push (&tramp_partial, table);
   if (table->nfree == TRAMP_USABLE)
-    {
-      /* Keep one empty table as a spare, at the end of the list.  */
-      if (tramp_nempty > 0)
-	tramp_table_release (table);
-      else
-	{
-	  tramp_nempty++;
-	  tramp_list_remove (&tramp_partial, table);
-	  tramp_list_append (&tramp_partial, table);
-	}
-    }
+    tramp_table_emptied (&tramp_partial, &tramp_unused, &tramp_nempty,
+			 table, true);
 }
 
 /* Move up to TRAMP_CACHE_BATCH free slots into CACHE.  Return false
@@ -862,23 +865,10 @@ tramp_fd_free (void *tramp)
   table->free = data;
   if (table->nfree++ == 0)
     tramp_list_push (&tramp_fd_partial, table);
+  /* A spare is kept only while trampfd is in use.  */
   if (table->nfree == tramp_fd_count)
-    {
-      /* Keep one empty table as a spare while trampfd is in use.  */
-      if (tramp_fd_nempty > 0 || tramp_fd_state < 0)
-	{
-	  tramp_list_remove (&tramp_fd_partial, table);
-	  atomic_store_release (&table->handed, 0);
-	  tramp_unmap_span (table->span);
-	  tramp_list_push (&tramp_fd_unused, table);
-	}
-      else
-	{
-	  tramp_fd_nempty++;
-	  tramp_list_remove (&tramp_fd_partial, table);
-	  tramp_list_append (&tramp_fd_partial, table);
-	}
-    }
+    tramp_table_emptied (&tramp_fd_partial, &tramp_fd_unused,
+			 &tramp_fd_nempty, table, tramp_fd_state >= 0);
   __libc_lock_unlock (tramp_lock);
   return 0;
 }
