@@ -2,6 +2,8 @@
 
 # need_packages PKG...: install the Debian packages that are missing
 # (apt-get update once per run).  Needs root when something is missing.
+# Another apt or dpkg job holding the lock is waited for, not failed on.
+apt_wait=(-o DPkg::Lock::Timeout=600)
 need_packages () {
   local missing=()
   for p in "$@"; do
@@ -11,9 +13,9 @@ need_packages () {
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "installing: ${missing[*]}"
   if [ ! -e /tmp/.tramp-apt-updated ]; then
-    apt-get update -qq && touch /tmp/.tramp-apt-updated
+    apt-get "${apt_wait[@]}" update -qq && touch /tmp/.tramp-apt-updated
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" \
+  DEBIAN_FRONTEND=noninteractive apt-get "${apt_wait[@]}" install -y -qq "${missing[@]}" \
     >/dev/null
 }
 
