@@ -36,12 +36,29 @@
    bytes.
 
    Spans are carved from regions reserved PROT_NONE, so the table of any
-   address is found by arithmetic, and bad pointers are rejected
-   without touching unmapped memory.  Free slots have CODE set to
-   tramp_freed (calling them aborts) and are chained through DATA.
-   Each thread keeps a small cache of free slots, so allocation and
-   release take no lock in the common case; the global lock covers
-   refills, flushes and table creation and release.
+   address is found by arithmetic.  A region is as large as the
+   address space allows, down to one span (RLIMIT_AS, a fragmented
+   32-bit process, RLIMIT_MEMLOCK under mlockall).  Once a span has
+   held a table, its data half stays readable and writable for the
+   life of the process: a released table is replaced by anonymous
+   read+write zero pages, which cost no memory until written and merge
+   with their neighbours, so lookups racing with a release never
+   fault.  No release needs more mappings than the process has: if
+   the kernel refuses even that (at vm.max_map_count), the data pages
+   are given back with MADV_DONTNEED instead and the span is reused as
+   it is.
+
+   Free slots have CODE set to tramp_freed (calling them aborts) and
+   are chained through DATA, with the links mangled like glibc's
+   tcache (safe-linking, plus a secret) and checked when taken: a
+   corrupted link or cache is a fatal error, never a write through it.
+   A live slot has any other non-null CODE.  Freeing is a
+   compare-and-swap of CODE, so exactly one of two racing frees wins;
+   tramp_set swaps DATA and then CODE, each conditionally, so it never
+   overwrites a link that a racing free has stored.  Each thread keeps
+   a small cache of free slots, so allocation and release take no lock
+   in the common case; the global lock covers refills, flushes and
+   table creation and release.
 
    When the kernel generates trampolines (trampfd, an out-of-tree
    interface described in sysdeps/unix/sysv/linux/trampfd.h) and
@@ -61,6 +78,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/tramp.h>
 #include <tramp-table.h>
@@ -69,8 +87,9 @@
 
 #if defined TRAMP_TABLE_SIZE && TRAMP_OS_SUPPORTED
 
-/* Pairs have the same stride as slots, so the pair of a slot is at a
-   fixed distance from it.  */
+/* The pair {code, data} of a slot.  Pairs are TRAMP_PAIR_SIZE apart,
+   which is at most the slot size (x86_64: 16-byte pairs for 32-byte
+   slots), so the pair of a slot is found by arithmetic.  */
 struct tramp_pair
 {
   void *code;
@@ -107,15 +126,15 @@ extern const char __tramp_table[TRAMP_TABLE_SIZE] attribute_hidden;
 #define TRAMP_USABLE (TRAMP_SLOTS - TRAMP_FIRST_SLOT)
 #define TRAMP_SPAN (2 * TRAMP_TABLE_SIZE)
 
-/* Reserve address space in regions this large; the limit bounds the
-   metadata and the lookup loop, not the number of live trampolines in
-   practice (64-bit: 16 GiB of spans).  */
+/* Reserve address space in regions at most this large, halving the
+   size down to one span when the kernel refuses it.  The limit on
+   their number bounds the lookup loop (64-bit: up to 16 GiB of
+   spans).  */
 #if __SIZEOF_POINTER__ == 8
 # define TRAMP_REGION_SIZE (256UL << 20)
 #else
 # define TRAMP_REGION_SIZE (32UL << 20)
 #endif
-#define TRAMP_REGION_TABLES (TRAMP_REGION_SIZE / TRAMP_SPAN)
 #define TRAMP_MAX_REGIONS 64
 
 /* Slots move between a thread cache and the tables in batches.  */
@@ -136,16 +155,22 @@ struct tramp_table
   /* Number of slots owned by the table, including those never used.  */
   unsigned int nfree;
   /* Slots [TRAMP_FIRST_SLOT, TRAMP_FIRST_SLOT + HANDED) have been
-     handed out at least once; the pairs of the others are still zero
-     pages.  Zero while the span is not mapped.  Written under the lock,
-     read without it.  */
+     handed out at least once; the pairs of the others are not
+     initialized.  Zero while the table is released.  Written under the
+     lock, read without it.  */
   unsigned int handed;
+  /* The released table's span still holds its code and data mappings
+     (the kernel refused to replace them): it is reused without a
+     system call.  */
+  bool mapped;
   char *span;
 };
 
 struct tramp_region
 {
   char *base;
+  /* Bytes reserved at BASE, a multiple of TRAMP_SPAN.  */
+  size_t size;
   struct tramp_table *tables;
   /* Tables [0, USED) have been mapped at least once.  */
   unsigned int used;
@@ -175,11 +200,74 @@ static ino_t tramp_image_ino;
 
 static __thread struct tramp_cache tramp_cache TRAMP_TLS_MODEL;
 
+/* The secret mixed into free-list links, set under the lock before the
+   first link is stored.  */
+static uintptr_t tramp_link_key;
+
 /* The target of every free slot.  */
 static void
 tramp_freed (void)
 {
   __libc_fatal ("Fatal error: call through a freed trampoline\n");
+}
+
+/* Stored instead of tramp_freed when a caller asks for a trampoline to
+   tramp_freed itself (it may have read it from a data page), so that
+   the trampoline is live and can be freed.  Calling it does the same.  */
+static void
+tramp_freed_target (void)
+{
+  tramp_freed ();
+}
+
+/* CODE as it is stored in a live pair, or NULL if CODE is not a valid
+   target.  */
+static __always_inline void *
+tramp_code_in (void *code)
+{
+  if (__glibc_unlikely (code == (void *) tramp_freed))
+    return (void *) tramp_freed_target;
+  return code;
+}
+
+/* Whether CODE, read from a pair, is that of a live trampoline: a free
+   slot holds tramp_freed, a released table zero.  */
+static __always_inline bool
+tramp_live (void *code)
+{
+  return code != NULL && code != (void *) tramp_freed;
+}
+
+/* Free-list links are stored mangled, as glibc's tcache does
+   (safe-linking): XORed with the address they are stored at shifted
+   right by 12 bits and with a secret, so that an overwritten link
+   turns into an address that fails the checks of tramp_pair_check
+   rather than one the attacker chose.  */
+static __always_inline void *
+tramp_link_protect (struct tramp_pair *pos, struct tramp_pair *next)
+{
+  return (void *) (((uintptr_t) &pos->data >> 12) ^ (uintptr_t) next
+		   ^ tramp_link_key);
+}
+
+static __always_inline struct tramp_pair *
+tramp_link_reveal (struct tramp_pair *pos)
+{
+  return (struct tramp_pair *) (((uintptr_t) &pos->data >> 12)
+				^ (uintptr_t) pos->data ^ tramp_link_key);
+}
+
+/* Set tramp_link_key once, as malloc sets its tcache key: from the
+   kernel's random pool, or from address-space randomization if that
+   is not available.  Called with the lock held.  */
+static void
+tramp_link_key_init (void)
+{
+  uintptr_t key;
+  if (__getrandom_nocancel (&key, sizeof key, GRND_NONBLOCK) != sizeof key)
+    key = ((uintptr_t) &tramp_link_key ^ (uintptr_t) &key) * 0x9e3779b1U;
+  /* Nonzero marks the key as set.  */
+  tramp_link_key = key | 1;
 }
 
 /* The span containing ADDR: spans are aligned to their size.  */
@@ -216,7 +304,7 @@ tramp_lookup (const void *tramp, struct tramp_table **tablep)
   for (unsigned int i = 0; i < n; i++)
     {
       uintptr_t offset = addr - (uintptr_t) tramp_regions[i].base;
-      if (offset >= TRAMP_REGION_SIZE)
+      if (offset >= tramp_regions[i].size)
 	continue;
       /* Spans are aligned to their power-of-two size within the
 	 region: an entry has the TRAMP_TABLE_SIZE bit clear (not in
@@ -235,15 +323,51 @@ tramp_lookup (const void *tramp, struct tramp_table **tablep)
   return NULL;
 }
 
-/* Like tramp_lookup, but only for live trampolines.  Does not set
-   errno: the caller looks in the trampfd tables next.  */
+/* Like tramp_lookup, but only for live trampolines; store the code
+   pointer read in *CODEP.  Does not set errno: the caller looks in the
+   trampfd tables next.  The pair may be that of a released table (it
+   reads as zero) but is always mapped: see tramp_release_span.  */
 static __always_inline struct tramp_pair *
-tramp_lookup_live (const void *tramp)
+tramp_lookup_live (const void *tramp, void **codep)
 {
   struct tramp_pair *pair = tramp_lookup (tramp, NULL);
-  if (pair == NULL || pair->code == (void *) tramp_freed)
+  if (pair == NULL)
     return NULL;
+  void *code = atomic_load_relaxed (&pair->code);
+  if (!tramp_live (code))
+    return NULL;
+  *codep = code;
   return pair;
+}
+
+/* Return whether PAIR, taken from a free list or cache, is the pair of
+   a slot that has been handed out and is free; if TABLEP is not NULL,
+   store its table there.  Checked before anything is written through
+   a link, so that a corrupted one ends the process instead.  */
+static __always_inline bool
+tramp_pair_check (struct tramp_pair *pair, struct tramp_table **tablep)
+{
+  uintptr_t addr = (uintptr_t) pair;
+  unsigned int n = atomic_load_acquire (&tramp_nregions);
+  for (unsigned int i = 0; i < n; i++)
+    {
+      uintptr_t offset = addr - (uintptr_t) tramp_regions[i].base;
+      if (offset >= tramp_regions[i].size)
+	continue;
+      /* In the data half, on a pair boundary.  */
+      if ((offset & TRAMP_TABLE_SIZE) == 0 || offset % TRAMP_PAIR_SIZE != 0)
+	return false;
+      struct tramp_table *table
+	= &tramp_regions[i].tables[offset / TRAMP_SPAN];
+      uintptr_t slot = (offset % TRAMP_TABLE_SIZE) / TRAMP_PAIR_SIZE;
+      if (slot - TRAMP_FIRST_SLOT >= atomic_load_relaxed (&table->handed)
+	  || atomic_load_relaxed (&pair->code) != (void *) tramp_freed)
+	return false;
+      if (tablep != NULL)
+	*tablep = table;
+      return true;
+    }
+  return false;
 }
 
 static void
@@ -375,12 +499,20 @@ tramp_map_code (char *span)
   return tramp_map_image (span, MAP_SHARED | MAP_FIXED) != MAP_FAILED;
 }
 
-static void
+/* Replace the mappings of SPAN by zero pages: no memory, no
+   executable copy of the table, and adjacent released spans merge into
+   one mapping.  They stay readable and writable because a lookup (or
+   a compare-and-swap of a free racing with the release) may still
+   reach the data half of a span it saw in use: it then reads a zero
+   pair, which is not live.  Return false if the kernel refused (at
+   the map-count limit, for example); the mappings are then as they
+   were.  */
+static bool
 tramp_unmap_span (char *span)
 {
-  /* Give the span back to the reservation.  */
-  __mmap (span, TRAMP_SPAN, PROT_NONE,
-	  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+  return __mmap (span, TRAMP_SPAN, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+		 -1, 0) != MAP_FAILED;
 }
 
 /* Return a table index whose span is not mapped, taken from UNUSED or
@@ -397,7 +529,7 @@ tramp_table_slot (struct tramp_region *regions, unsigned int *nregions,
       return table;
     }
   unsigned int n = *nregions;
-  if (n > 0 && regions[n - 1].used < TRAMP_REGION_TABLES)
+  if (n > 0 && regions[n - 1].used < regions[n - 1].size / TRAMP_SPAN)
     {
       struct tramp_region *region = &regions[n - 1];
       struct tramp_table *table = &region->tables[region->used];
@@ -411,25 +543,42 @@ tramp_table_slot (struct tramp_region *regions, unsigned int *nregions,
       return NULL;
     }
   /* Reserve a span more than needed, and keep the part aligned to the
-     span size: slots and pairs then convert by masking.  */
-  char *raw = __mmap (NULL, TRAMP_REGION_SIZE + TRAMP_SPAN, PROT_NONE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (raw == MAP_FAILED)
-    return NULL;
+     span size: slots and pairs then convert by masking.  Ask for less
+     when the address space is limited or fragmented.  */
+  size_t size = TRAMP_REGION_SIZE;
+  char *raw;
+  while ((raw = __mmap (NULL, size + TRAMP_SPAN, PROT_NONE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			-1, 0)) == MAP_FAILED)
+    if ((errno != ENOMEM && errno != EAGAIN) || size == TRAMP_SPAN)
+      return NULL;
+    else
+      size /= 2;
   char *base = tramp_span_of (raw + TRAMP_SPAN - 1);
-  if (base != raw)
-    __munmap (raw, base - raw);
-  if (base - raw != TRAMP_SPAN)
-    __munmap (base + TRAMP_REGION_SIZE, TRAMP_SPAN - (base - raw));
+  /* Trimming splits the mapping, which the kernel may refuse at the
+     map-count limit; unmapping it all never needs a new mapping.  */
+  if ((base != raw && __munmap (raw, base - raw) != 0)
+      || (base - raw != TRAMP_SPAN
+	  && __munmap (base + size, TRAMP_SPAN - (base - raw)) != 0))
+    {
+      int saved = errno;
+      __munmap (raw, size + TRAMP_SPAN);
+      __set_errno (saved);
+      return NULL;
+    }
+  unsigned int ntables = size / TRAMP_SPAN;
   struct tramp_table *tables
-    = __mmap (NULL, TRAMP_REGION_TABLES * sizeof (struct tramp_table),
+    = __mmap (NULL, ntables * sizeof (struct tramp_table),
 	      PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (tables == MAP_FAILED)
     {
-      __munmap (base, TRAMP_REGION_SIZE);
+      int saved = errno;
+      __munmap (base, size);
+      __set_errno (saved);
       return NULL;
     }
   regions[n].base = base;
+  regions[n].size = size;
   regions[n].tables = tables;
   regions[n].used = 1;
   tables[0].span = base;
@@ -447,12 +596,19 @@ tramp_table_new (void)
   if (table == NULL)
     return NULL;
   char *span = table->span;
-  if (__mmap (span + TRAMP_TABLE_SIZE, TRAMP_TABLE_SIZE,
-	      PROT_READ | PROT_WRITE,
-	      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED
-      || !tramp_map_code (span))
+  if (table->mapped)
+    /* Released while the kernel refused to unmap it: its code is
+       there, its data pages are zero or hold free slots, which
+       tramp_refill initializes again.  */
+    table->mapped = false;
+  else if (__mmap (span + TRAMP_TABLE_SIZE, TRAMP_TABLE_SIZE,
+		   PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED
+	   || !tramp_map_code (span))
     {
       int saved = errno;
+      /* If this fails too, the span keeps a partial mapping that the
+	 next use of the table maps over.  */
       tramp_unmap_span (span);
       tramp_list_push (&tramp_unused, table);
       __set_errno (saved);
@@ -484,7 +640,16 @@ tramp_table_emptied (struct tramp_table **partial,
   else
     {
       atomic_store_release (&table->handed, 0);
-      tramp_unmap_span (table->span);
+      /* At the map-count limit the kernel may refuse to replace the
+	 mappings: give the data pages' memory back and keep the span
+	 mapped for the next table.  Its pairs read as zero, or, if even
+	 that fails, as free slots: not live either way.  */
+      if (!tramp_unmap_span (table->span))
+	{
+	  __madvise (table->span + TRAMP_TABLE_SIZE, TRAMP_TABLE_SIZE,
+		     MADV_DONTNEED);
+	  table->mapped = true;
+	}
       tramp_list_push (unused, table);
     }
 }
@@ -493,13 +658,19 @@ tramp_table_emptied (struct tramp_table **partial,
 static void
 tramp_table_put (struct tramp_table *table, struct tramp_pair *pair)
 {
-  pair->data = table->free;
+  pair->data = tramp_link_protect (pair, table->free);
   table->free = pair;
   if (table->nfree++ == 0)
     tramp_list_push (&tramp_partial, table);
   if (table->nfree == TRAMP_USABLE)
     tramp_table_emptied (&tramp_partial, &tramp_unused, &tramp_nempty,
 			 table, true);
+}
+
+static void __attribute_noinline__ __attribute__ ((noreturn))
+tramp_cache_corrupted (void)
+{
+  __libc_fatal ("Fatal error: corrupted trampoline cache\n");
 }
 
 /* Move up to TRAMP_CACHE_BATCH free slots into CACHE.  Return false
@@ -514,6 +685,8 @@ tramp_refill (struct tramp_cache *cache)
       __libc_lock_unlock (tramp_lock);
       return false;
     }
+  if (tramp_link_key == 0)
+    tramp_link_key_init ();
   struct tramp_table *table = tramp_partial;
   if (table == NULL && (table = tramp_table_new ()) == NULL)
     {
@@ -528,8 +701,11 @@ tramp_refill (struct tramp_cache *cache)
   while (taken < TRAMP_CACHE_BATCH && table->free != NULL)
     {
       struct tramp_pair *pair = table->free;
-      table->free = pair->data;
-      pair->data = head;
+      struct tramp_table *owner;
+      if (!tramp_pair_check (pair, &owner) || owner != table)
+	__libc_fatal ("Fatal error: corrupted trampoline free list\n");
+      table->free = tramp_link_reveal (pair);
+      pair->data = tramp_link_protect (pair, head);
       head = pair;
       taken++;
     }
@@ -539,8 +715,8 @@ tramp_refill (struct tramp_cache *cache)
       struct tramp_pair *pair
 	= tramp_pair_of (table->span + (TRAMP_FIRST_SLOT + handed)
 				      * TRAMP_SLOT_SIZE);
-      pair->code = (void *) tramp_freed;
-      pair->data = head;
+      atomic_store_relaxed (&pair->code, (void *) tramp_freed);
+      pair->data = tramp_link_protect (pair, head);
       head = pair;
       handed++;
       taken++;
@@ -566,11 +742,11 @@ tramp_flush (struct tramp_cache *cache, unsigned int count)
   while (count-- > 0 && cache->head != NULL)
     {
       struct tramp_pair *pair = cache->head;
-      struct tramp_table *table = NULL;
-      cache->head = pair->data;
+      struct tramp_table *table;
+      if (!tramp_pair_check (pair, &table))
+	tramp_cache_corrupted ();
+      cache->head = tramp_link_reveal (pair);
       cache->count--;
-      if (tramp_lookup (tramp_slot_of (pair), &table) == NULL)
-	__libc_fatal ("Fatal error: corrupted trampoline cache\n");
       tramp_table_put (table, pair);
     }
   __libc_lock_unlock (tramp_lock);
@@ -621,7 +797,7 @@ tramp_fd_lookup (const void *tramp, unsigned int *indexp)
   for (unsigned int i = 0; i < n; i++)
     {
       uintptr_t offset = addr - (uintptr_t) tramp_fd_regions[i].base;
-      if (offset >= TRAMP_REGION_SIZE)
+      if (offset >= tramp_fd_regions[i].size)
 	continue;
       uintptr_t in_span = offset % TRAMP_SPAN;
       if (in_span % TRAMP_TRAMPFD_CODE_SIZE != 0)
@@ -948,18 +1124,28 @@ static __always_inline void *
 tramp_take (struct tramp_cache *cache, void *code, void *data)
 {
   struct tramp_pair *pair = cache->head;
-  cache->head = pair->data;
+  if (__glibc_unlikely (!tramp_pair_check (pair, NULL)))
+    tramp_cache_corrupted ();
+  cache->head = tramp_link_reveal (pair);
   cache->count--;
   pair->data = data;
-  pair->code = code;
+  atomic_store_release (&pair->code, code);
   return tramp_slot_of (pair);
 }
 
 /* tramp_alloc when the thread's cache is empty: a trampfd trampoline if
-   trampfd is in use, else a refill of the cache.  */
+   trampfd is in use, else a refill of the cache.  Also checks CODE.  */
 static void * __attribute_noinline__
 tramp_alloc_slow (struct tramp_cache *cache, void *code, void *data)
 {
+  if (code == NULL)
+    {
+      __set_errno (EINVAL);
+      return NULL;
+    }
+  code = tramp_code_in (code);
+  if (cache->head != NULL)
+    return tramp_take (cache, code, data);
   void *tramp = tramp_fd_alloc (code, data);
   if (tramp != NULL)
     return tramp;
@@ -975,13 +1161,9 @@ tramp_alloc_slow (struct tramp_cache *cache, void *code, void *data)
 void *
 tramp_alloc (void *code, void *data)
 {
-  if (__glibc_unlikely (code == NULL))
-    {
-      __set_errno (EINVAL);
-      return NULL;
-    }
   struct tramp_cache *cache = &tramp_cache;
-  if (__glibc_unlikely (cache->head == NULL))
+  if (__glibc_unlikely (cache->head == NULL || code == NULL
+			|| code == (void *) tramp_freed))
     return tramp_alloc_slow (cache, code, data);
   return tramp_take (cache, code, data);
 }
@@ -990,7 +1172,8 @@ libc_hidden_def (tramp_alloc)
 int
 tramp_set (void *tramp, void *code, void *data)
 {
-  struct tramp_pair *pair = tramp_lookup_live (tramp);
+  void *old;
+  struct tramp_pair *pair = tramp_lookup_live (tramp, &old);
   if (__glibc_unlikely (pair == NULL))
     return tramp_fd_set (tramp, code, data);
   if (code == NULL)
@@ -998,21 +1181,49 @@ tramp_set (void *tramp, void *code, void *data)
       __set_errno (EINVAL);
       return -1;
     }
-  pair->data = data;
-  pair->code = code;
-  return 0;
+  code = tramp_code_in (code);
+  /* A free racing with this call swaps CODE to tramp_freed and then
+     stores a link in DATA.  DATA is read before CODE is seen live and
+     swapped only if unchanged, so a link stored meanwhile is never
+     overwritten; CODE is swapped only if still live, so a freed slot
+     never comes back to life.  */
+  while (true)
+    {
+      void *old_data = atomic_load_acquire (&pair->data);
+      old = atomic_load_acquire (&pair->code);
+      if (!tramp_live (old))
+	break;
+      if (!atomic_compare_exchange_weak_relaxed (&pair->data, &old_data,
+						 data))
+	continue;
+      if (atomic_compare_exchange_weak_release (&pair->code, &old, code))
+	return 0;
+      if (!tramp_live (old))
+	break;
+    }
+  __set_errno (EINVAL);
+  return -1;
 }
 libc_hidden_def (tramp_set)
 
 int
 tramp_free (void *tramp)
 {
-  struct tramp_pair *pair = tramp_lookup_live (tramp);
+  void *code;
+  struct tramp_pair *pair = tramp_lookup_live (tramp, &code);
   if (__glibc_unlikely (pair == NULL))
     return tramp_fd_free (tramp);
+  /* Exactly one of two racing frees swaps CODE; the loser sees
+     tramp_freed.  Acquire: the link below is stored after the swap.  */
+  while (!atomic_compare_exchange_weak_acquire (&pair->code, &code,
+						(void *) tramp_freed))
+    if (!tramp_live (code))
+      {
+	__set_errno (EINVAL);
+	return -1;
+      }
   struct tramp_cache *cache = &tramp_cache;
-  pair->code = (void *) tramp_freed;
-  pair->data = cache->head;
+  atomic_store_relaxed (&pair->data, tramp_link_protect (pair, cache->head));
   cache->head = pair;
   if (__glibc_unlikely (++cache->count > TRAMP_CACHE_MAX))
     tramp_flush (cache, TRAMP_CACHE_BATCH);
@@ -1023,20 +1234,30 @@ libc_hidden_def (tramp_free)
 void *
 tramp_code (const void *tramp)
 {
-  struct tramp_pair *pair = tramp_lookup_live (tramp);
+  void *code;
+  struct tramp_pair *pair = tramp_lookup_live (tramp, &code);
   if (__glibc_unlikely (pair == NULL))
     return tramp_fd_code (tramp);
-  return pair->code;
+  return code == (void *) tramp_freed_target ? (void *) tramp_freed : code;
 }
 libc_hidden_def (tramp_code)
 
 void *
 tramp_data (const void *tramp)
 {
-  struct tramp_pair *pair = tramp_lookup_live (tramp);
+  void *code;
+  struct tramp_pair *pair = tramp_lookup_live (tramp, &code);
   if (__glibc_unlikely (pair == NULL))
     return tramp_fd_data (tramp);
-  return pair->data;
+  /* If a free raced with this call, DATA may be its link: read CODE
+     again after it.  */
+  void *data = atomic_load_acquire (&pair->data);
+  if (__glibc_unlikely (!tramp_live (atomic_load_relaxed (&pair->code))))
+    {
+      __set_errno (EINVAL);
+      return NULL;
+    }
+  return data;
 }
 libc_hidden_def (tramp_data)
 

@@ -13,6 +13,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define TRAMP_OS_SUPPORTED 1
@@ -31,11 +32,24 @@
 #define __getpagesize getpagesize
 #define __getauxval getauxval
 #define __close_nocancel_nostatus(fd) ((void) close (fd))
+#define __madvise madvise
+/* The system call, not getrandom (a cancellation point).  */
+#define __getrandom_nocancel(buf, len, flags) \
+  syscall (SYS_getrandom, (buf), (len), (flags))
 
 #define atomic_load_relaxed(p) __atomic_load_n ((p), __ATOMIC_RELAXED)
 #define atomic_load_acquire(p) __atomic_load_n ((p), __ATOMIC_ACQUIRE)
 #define atomic_store_relaxed(p, v) __atomic_store_n ((p), (v), __ATOMIC_RELAXED)
 #define atomic_store_release(p, v) __atomic_store_n ((p), (v), __ATOMIC_RELEASE)
+#define atomic_compare_exchange_weak_relaxed(p, e, v) \
+  __atomic_compare_exchange_n ((p), (e), (v), 1, __ATOMIC_RELAXED, \
+			       __ATOMIC_RELAXED)
+#define atomic_compare_exchange_weak_acquire(p, e, v) \
+  __atomic_compare_exchange_n ((p), (e), (v), 1, __ATOMIC_ACQUIRE, \
+			       __ATOMIC_RELAXED)
+#define atomic_compare_exchange_weak_release(p, e, v) \
+  __atomic_compare_exchange_n ((p), (e), (v), 1, __ATOMIC_RELEASE, \
+			       __ATOMIC_RELAXED)
 
 #define __libc_lock_define_initialized(class, name) \
   class pthread_mutex_t name = PTHREAD_MUTEX_INITIALIZER
