@@ -504,15 +504,57 @@ tramp_map_code (char *span)
    one mapping.  They stay readable and writable because a lookup (or
    a compare-and-swap of a free racing with the release) may still
    reach the data half of a span it saw in use: it then reads a zero
-   pair, which is not live.  Return false if the kernel refused (at
-   the map-count limit, for example); the mappings are then as they
+   pair, which is not live.  The flags are those of the data pages, so
+   that they merge too.  Return false if the kernel refused (at the
+   map-count limit, for example); the mappings are then as they
    were.  */
 static bool
 tramp_unmap_span (char *span)
 {
   return __mmap (span, TRAMP_SPAN, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
-		 -1, 0) != MAP_FAILED;
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED;
+}
+
+/* Release the span of TABLE, which is entirely free.  Return false if
+   the span is lost (see below): the table must then stay out of every
+   list.  */
+static bool
+tramp_release_span (struct tramp_table *table)
+{
+  char *span = table->span;
+  if (tramp_unmap_span (span))
+    {
+      table->mapped = false;
+      return true;
+    }
+  /* At vm.max_map_count the kernel refuses any mmap, even one that
+     would lower the count, but not an munmap that removes whole
+     mappings: unmap the code half (lookups never read it), which takes
+     the process below the limit, and fill the hole with zero pages,
+     which merge with the data pages around them.  The data half stays
+     mapped throughout; its memory is given back.  */
+  __madvise (span + TRAMP_TABLE_SIZE, TRAMP_TABLE_SIZE, MADV_DONTNEED);
+  if (__munmap (span, TRAMP_TABLE_SIZE) != 0)
+    {
+      /* Still mapped: the next table here is mapped without a system
+	 call.  Its pairs read as zero: not live.  */
+      table->mapped = true;
+      return true;
+    }
+  void *hole = __mmap (span, TRAMP_TABLE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+		       -1, 0);
+  if (hole == span)
+    {
+      table->mapped = false;
+      return true;
+    }
+  /* Another thread mapped something in the hole meanwhile (or the
+     kernel took the address as a hint): the span can never be mapped
+     again without destroying that.  */
+  if (hole != MAP_FAILED)
+    __munmap (hole, TRAMP_TABLE_SIZE);
+  return false;
 }
 
 /* Return a table index whose span is not mapped, taken from UNUSED or
@@ -640,17 +682,8 @@ tramp_table_emptied (struct tramp_table **partial,
   else
     {
       atomic_store_release (&table->handed, 0);
-      /* At the map-count limit the kernel may refuse to replace the
-	 mappings: give the data pages' memory back and keep the span
-	 mapped for the next table.  Its pairs read as zero, or, if even
-	 that fails, as free slots: not live either way.  */
-      if (!tramp_unmap_span (table->span))
-	{
-	  __madvise (table->span + TRAMP_TABLE_SIZE, TRAMP_TABLE_SIZE,
-		     MADV_DONTNEED);
-	  table->mapped = true;
-	}
-      tramp_list_push (unused, table);
+      if (tramp_release_span (table))
+	tramp_list_push (unused, table);
     }
 }
 

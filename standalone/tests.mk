@@ -7,7 +7,7 @@ TEST_LIBS := -L$(O) -ltramp -Wl,-rpath,$(O) -pthread
 
 # Tests linked with libtramp.so, and with libtramp.a (-static).
 DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-model \
-	     tst-tramp-race tst-tramp-corrupt tst-tramp-limits
+	     tst-tramp-race tst-tramp-corrupt tst-tramp-limits tst-tramp-mapcount
 STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static)
 # Standalone-only tests, from tests/.
 EXTRA_TESTS := tst-replaced tst-scale
