@@ -9,8 +9,9 @@ TEST_LIBS := -L$(O) -ltramp -Wl,-rpath,$(O) -pthread
 DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-model \
 	     tst-tramp-race tst-tramp-corrupt tst-tramp-limits tst-tramp-mapcount
 STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static)
-# Standalone-only tests, from tests/.
-EXTRA_TESTS := tst-replaced tst-scale
+# Standalone-only tests, from tests/.  tst-fault defines mmap and
+# friends, which the sanitizers' own interceptors would fight over.
+EXTRA_TESTS := tst-replaced tst-scale $(if $(SANITIZE),,tst-fault)
 ALL_TESTS := $(DYN_TESTS) $(STATIC_TESTS) $(EXTRA_TESTS)
 
 $(O)/tests/support.o: $(TOP)/standalone/support/support.c | $(O)
