@@ -254,7 +254,8 @@ static __always_inline struct tramp_pair *
 tramp_link_reveal (struct tramp_pair *pos)
 {
   return (struct tramp_pair *) (((uintptr_t) &pos->data >> 12)
-				^ (uintptr_t) pos->data ^ tramp_link_key);
+				^ (uintptr_t) atomic_load_relaxed (&pos->data)
+				^ tramp_link_key);
 }
 
 /* Set tramp_link_key once, as malloc sets its tcache key: from the
@@ -691,7 +692,7 @@ tramp_table_emptied (struct tramp_table **partial,
 static void
 tramp_table_put (struct tramp_table *table, struct tramp_pair *pair)
 {
-  pair->data = tramp_link_protect (pair, table->free);
+  atomic_store_relaxed (&pair->data, tramp_link_protect (pair, table->free));
   table->free = pair;
   if (table->nfree++ == 0)
     tramp_list_push (&tramp_partial, table);
@@ -738,7 +739,7 @@ tramp_refill (struct tramp_cache *cache)
       if (!tramp_pair_check (pair, &owner) || owner != table)
 	__libc_fatal ("Fatal error: corrupted trampoline free list\n");
       table->free = tramp_link_reveal (pair);
-      pair->data = tramp_link_protect (pair, head);
+      atomic_store_relaxed (&pair->data, tramp_link_protect (pair, head));
       head = pair;
       taken++;
     }
@@ -749,7 +750,7 @@ tramp_refill (struct tramp_cache *cache)
 	= tramp_pair_of (table->span + (TRAMP_FIRST_SLOT + handed)
 				      * TRAMP_SLOT_SIZE);
       atomic_store_relaxed (&pair->code, (void *) tramp_freed);
-      pair->data = tramp_link_protect (pair, head);
+      atomic_store_relaxed (&pair->data, tramp_link_protect (pair, head));
       head = pair;
       handed++;
       taken++;
@@ -1161,7 +1162,7 @@ tramp_take (struct tramp_cache *cache, void *code, void *data)
     tramp_cache_corrupted ();
   cache->head = tramp_link_reveal (pair);
   cache->count--;
-  pair->data = data;
+  atomic_store_relaxed (&pair->data, data);
   atomic_store_release (&pair->code, code);
   return tramp_slot_of (pair);
 }

@@ -6,8 +6,11 @@ TEST_CFLAGS := $(ALL_CFLAGS) $(INCLUDES) $(SUPPORT_INC) -pthread
 TEST_LIBS := -L$(O) -ltramp -Wl,-rpath,$(O) -pthread
 
 # Tests linked with libtramp.so, and with libtramp.a (-static).
+# tst-tramp-mapcount uses up the process's mappings, which the
+# sanitizers' runtimes need for themselves.
 DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-model \
-	     tst-tramp-race tst-tramp-corrupt tst-tramp-limits tst-tramp-mapcount
+	     tst-tramp-race tst-tramp-corrupt tst-tramp-limits \
+	     $(if $(SANITIZE),,tst-tramp-mapcount)
 STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static)
 # Standalone-only tests, from tests/.  tst-fault defines mmap and
 # friends, which the sanitizers' own interceptors would fight over.

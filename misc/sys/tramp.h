@@ -39,7 +39,9 @@
    with DATA in the register named by TRAMP_DATA_REGISTER.  That
    register is the static chain register of the architecture's ABI, so
    a trampoline is a valid pointer to a GCC nested function.  The
-   register named by TRAMP_SCRATCH_REGISTER, if any, is clobbered.
+   scratch registers below may be clobbered.  TRAMP_SCRATCH_REGISTER
+   names the one the entries use (x17 on aarch64; x16 is reserved too,
+   as the procedure call standard lets any call change both).
 
      architecture  data register  scratch register
      x86_64        r10            r11
@@ -79,25 +81,39 @@ __BEGIN_DECLS
    register.  CODE must not be NULL; DATA may be anything.  On failure
    return NULL and set errno:
      EINVAL   CODE is NULL;
-     ENOMEM   no memory or address space for a new table;
+     ENOMEM   no memory, address space or mappings (vm.max_map_count)
+              for a new table;
+     EAGAIN   the new table would exceed RLIMIT_MEMLOCK (mlockall);
      ENOSYS   trampolines are not supported on this architecture or
               system;
      ELIBACC  the file holding the trampoline code cannot be opened;
      ELIBBAD  that file no longer holds the expected code (it was
-              replaced on disk before the first table was mapped).  */
+              replaced on disk before the first table was mapped);
+     EMFILE, ENFILE
+              no file descriptor to open that file (a later call tries
+              again);
+     EPERM, EACCES, ENODEV
+              the file cannot be mapped executable (a security policy,
+              a file system mounted noexec); other errors of mapping
+              that file are reported as they are.
+   Errors other than ENOMEM, EAGAIN, EMFILE and ENFILE are final for
+   the process.  */
 extern void *tramp_alloc (void *__code, void *__data) __THROW __wur;
 
 /* Make the trampoline TRAMP call CODE with DATA.  Return 0, or -1 with
    errno set to EINVAL if TRAMP is not a live trampoline or CODE is
    NULL.  A thread calling TRAMP at the same time may see the old pair,
-   the new pair, or the new CODE with the old DATA: synchronize if that
-   matters.  */
+   the new pair, or the new DATA with the old CODE: synchronize if that
+   matters.  A tramp_free racing with it wins or loses as a whole.  */
 extern int tramp_set (void *__tramp, void *__code, void *__data) __THROW;
 
 /* Free the trampoline TRAMP.  Return 0, or -1 with errno set to EINVAL
-   if TRAMP is not a live trampoline (including a second free).  A later
-   call through a freed trampoline terminates the process with a
-   diagnostic, until tramp_alloc hands the same address out again.  */
+   if TRAMP is not a live trampoline (including a second free; of two
+   threads freeing it at once, exactly one succeeds).  A later call
+   through a freed trampoline terminates the process, until tramp_alloc
+   hands the same address out again: with a diagnostic and abort, or,
+   once all trampolines of its table are free and the table has been
+   unmapped, with SIGSEGV.  It never reaches the old target.  */
 extern int tramp_free (void *__tramp) __THROW;
 
 /* Return the target of the live trampoline TRAMP, or NULL with errno

@@ -19,8 +19,10 @@
 /* An architecture with a table defines, in its own tramp-table.h:
      TRAMP_TABLE_SIZE  bytes in the table, the largest page size of the
                        architecture (a power of two);
-     TRAMP_SLOT_SIZE   bytes in a slot, also the stride of the data
-                       pairs;
+     TRAMP_SLOT_SIZE   bytes in a slot;
+     TRAMP_PAIR_SIZE   bytes between the data pairs, if not
+                       TRAMP_SLOT_SIZE (a power of two, at least two
+                       pointers and at most a slot);
      TRAMP_FIRST_SLOT  number of leading slots that are not entries.
    Without TRAMP_TABLE_SIZE, tramp_alloc fails with ENOSYS.  */
 
