@@ -32,7 +32,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/tramp.h>
-#include <linux/capability.h>
+#ifdef __linux__
+# include <linux/capability.h>
+#endif
 #include <support/capture_subprocess.h>
 #include <support/check.h>
 #include <tramp-table.h>
