@@ -1208,6 +1208,7 @@ tramp_set (void *tramp, void *code, void *data)
 {
   void *old;
   struct tramp_pair *pair = tramp_lookup_live (tramp, &old);
+  code = tramp_code_in (code);
   if (__glibc_unlikely (pair == NULL))
     return tramp_fd_set (tramp, code, data);
   if (code == NULL)
@@ -1215,7 +1216,6 @@ tramp_set (void *tramp, void *code, void *data)
       __set_errno (EINVAL);
       return -1;
     }
-  code = tramp_code_in (code);
   /* A free racing with this call swaps CODE to tramp_freed and then
      stores a link in DATA.  DATA is read before CODE is seen live and
      swapped only if unchanged, so a link stored meanwhile is never
@@ -1271,7 +1271,7 @@ tramp_code (const void *tramp)
   void *code;
   struct tramp_pair *pair = tramp_lookup_live (tramp, &code);
   if (__glibc_unlikely (pair == NULL))
-    return tramp_fd_code (tramp);
+    code = tramp_fd_code (tramp);
   return code == (void *) tramp_freed_target ? (void *) tramp_freed : code;
 }
 libc_hidden_def (tramp_code)
