@@ -282,4 +282,19 @@ tst_tramp_audit_maps (void)
   return lines > 0 ? exec : -1;
 }
 
+/* The number of mappings of the process, or -1 without /proc.  */
+static long __attribute__ ((unused))
+tst_tramp_count_maps (void)
+{
+  FILE *f = fopen ("/proc/self/maps", "re");
+  if (f == NULL)
+    return -1;
+  long n = 0;
+  int c;
+  while ((c = getc (f)) != EOF)
+    n += c == '\n';
+  fclose (f);
+  return n;
+}
+
 #endif /* tst-tramp.h */

@@ -6,11 +6,14 @@ TEST_CFLAGS := $(ALL_CFLAGS) $(INCLUDES) $(SUPPORT_INC) -pthread
 TEST_LIBS := -L$(O) -ltramp -Wl,-rpath,$(O) -pthread
 
 # Tests linked with libtramp.so, and with libtramp.a (-static).
-DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork
+DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-cancel
 STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static)
 # Standalone-only tests, from tests/.
 EXTRA_TESTS := tst-replaced tst-scale
-ALL_TESTS := $(DYN_TESTS) $(STATIC_TESTS) $(EXTRA_TESTS)
+# The cancellation test again with the library that re-opens its file
+# for every table (the qemu-user path).
+OTHER_TESTS := tst-tramp-cancel-reopen
+ALL_TESTS := $(DYN_TESTS) $(STATIC_TESTS) $(EXTRA_TESTS) $(OTHER_TESTS)
 
 $(O)/tests/support.o: $(TOP)/standalone/support/support.c | $(O)
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
@@ -24,6 +27,14 @@ $(O)/tests/tst-tramp-static: $(TOP)/misc/tst-tramp-static.c \
     $(O)/libtramp.a
 	$(CC) $(TEST_CFLAGS) -static $< $(O)/tests/support.o $(O)/libtramp.a \
 	  -pthread -o $@
+
+$(O)/tests/reopen/libtramp.so.1: $(O)/tests/libtramp-reopen.so.1
+	mkdir -p $(@D)
+	cp $< $@
+$(O)/tests/tst-tramp-cancel-reopen: $(TOP)/misc/tst-tramp-cancel.c \
+    $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/tests/reopen/libtramp.so.1
+	$(CC) $(TEST_CFLAGS) $< $(O)/tests/support.o -L$(O)/tests/reopen \
+	  -l:libtramp.so.1 -Wl,-rpath,$(O)/tests/reopen -pthread -o $@
 
 $(addprefix $(O)/tests/,$(EXTRA_TESTS)): $(O)/tests/%: $(TOP)/tests/%.c \
     $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/libtramp.so

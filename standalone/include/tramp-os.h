@@ -30,7 +30,23 @@
 #define __fstat64 fstat64
 #define __getpagesize getpagesize
 #define __getauxval getauxval
-#define __close_nocancel_nostatus(fd) ((void) close (fd))
+
+/* No libtramp function is a cancellation point, and none may be
+   cancelled with tramp_lock held: glibc calls the __*_nocancel
+   variants, libtramp disables cancellation around the few calls that
+   are cancellation points (opening and closing the library file,
+   writing to trampfd).  They only happen on the way to the kernel
+   that maps a new table, never on the fast paths.  */
+#define TRAMP_NOCANCEL(call)						\
+  ({									\
+    int __tramp_oldstate;						\
+    pthread_setcancelstate (PTHREAD_CANCEL_DISABLE, &__tramp_oldstate); \
+    __typeof__ (call) __tramp_result = (call);				\
+    pthread_setcancelstate (__tramp_oldstate, NULL);			\
+    __tramp_result;							\
+  })
+#define __open64_nocancel(path, flags) TRAMP_NOCANCEL (open ((path), (flags)))
+#define __close_nocancel_nostatus(fd) ((void) TRAMP_NOCANCEL (close (fd)))
 
 #define atomic_load_relaxed(p) __atomic_load_n ((p), __ATOMIC_RELAXED)
 #define atomic_load_acquire(p) __atomic_load_n ((p), __ATOMIC_ACQUIRE)
@@ -130,13 +146,13 @@ tramp_open_image (const void *addr, off64_t *offset)
   *offset = s.offset;
   int fd;
   if (s.path[0] != '\0')
-    fd = open (s.path, O_RDONLY | O_CLOEXEC);
+    fd = __open64_nocancel (s.path, O_RDONLY | O_CLOEXEC);
   else
     {
-      fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+      fd = __open64_nocancel ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
       const char *execfn = (const char *) getauxval (AT_EXECFN);
       if (fd < 0 && execfn != NULL)
-	fd = open (execfn, O_RDONLY | O_CLOEXEC);
+	fd = __open64_nocancel (execfn, O_RDONLY | O_CLOEXEC);
     }
   if (fd < 0 && errno != ENOMEM && errno != EMFILE && errno != ENFILE)
     __set_errno (ELIBACC);
@@ -170,8 +186,8 @@ tramp_trampfd_override (void)
 
 # define tramp_trampfd_syscall(nr, info) syscall ((nr), (info))
 # define tramp_trampfd_pwrite(fd, buf, len, offset) \
-  pwrite64 ((fd), (buf), (len), (offset))
-# define tramp_trampfd_close(fd) close (fd)
+  TRAMP_NOCANCEL (pwrite64 ((fd), (buf), (len), (offset)))
+# define tramp_trampfd_close(fd) __close_nocancel_nostatus (fd)
 #endif
 
 #endif /* tramp-os.h */
