@@ -1016,6 +1016,9 @@ tramp_free (void *tramp)
   cache->head = pair;
   if (__glibc_unlikely (++cache->count > TRAMP_CACHE_MAX))
     tramp_flush (cache, TRAMP_CACHE_BATCH);
+  else if (__glibc_unlikely (cache->count == 1))
+    /* A thread that only frees gives its cache back at exit too.  */
+    tramp_thread_register ();
   return 0;
 }
 libc_hidden_def (tramp_free)

@@ -6,8 +6,9 @@ TEST_CFLAGS := $(ALL_CFLAGS) $(INCLUDES) $(SUPPORT_INC) -pthread
 TEST_LIBS := -L$(O) -ltramp -Wl,-rpath,$(O) -pthread
 
 # Tests linked with libtramp.so, and with libtramp.a (-static).
-DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-cancel
-STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static)
+DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-cancel \
+	     tst-tramp-thread-exit tst-tramp-ctor
+STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static tst-tramp-ctor-static)
 # Standalone-only tests, from tests/.
 EXTRA_TESTS := tst-replaced tst-scale
 # The cancellation test again with the library that re-opens its file
@@ -25,6 +26,11 @@ $(addprefix $(O)/tests/,$(DYN_TESTS)): $(O)/tests/%: $(TOP)/misc/%.c \
 $(O)/tests/tst-tramp-static: $(TOP)/misc/tst-tramp-static.c \
     $(TOP)/misc/tst-tramp.c $(TOP)/misc/tst-tramp.h $(O)/tests/support.o \
     $(O)/libtramp.a
+	$(CC) $(TEST_CFLAGS) -static $< $(O)/tests/support.o $(O)/libtramp.a \
+	  -pthread -o $@
+
+$(O)/tests/tst-tramp-ctor-static: $(TOP)/misc/tst-tramp-ctor.c \
+    $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/libtramp.a
 	$(CC) $(TEST_CFLAGS) -static $< $(O)/tests/support.o $(O)/libtramp.a \
 	  -pthread -o $@
 

@@ -74,31 +74,54 @@ __libc_fatal (const char *message)
   abort ();
 }
 
+static void __attribute__ ((constructor))
+tramp_os_init (void)
+{
+  pthread_atfork (__tramp_fork_lock, __tramp_fork_unlock_parent,
+		  __tramp_fork_unlock_child);
+}
+
+/* glibc flushes every exiting thread's cache from
+   __libc_thread_freeres, after the thread-specific data destructors.
+   libtramp flushes it from a destructor of its own key, set when the
+   thread's cache stops being empty (tramp.c calls
+   tramp_thread_register then).  The key is created on first use, not
+   in a constructor: a program's constructor may run before libtramp's
+   (libtramp.a) and use the API.  */
 static pthread_key_t tramp_thread_key;
+static pthread_once_t tramp_thread_key_once = PTHREAD_ONCE_INIT;
+static int tramp_thread_key_ok;
 static __thread int tramp_thread_registered TRAMP_TLS_MODEL;
 
 static void
 tramp_thread_exit (void *unused __attribute__ ((unused)))
 {
   __tramp_thread_freeres ();
+  /* Trampolines freed later in the thread's exit, by the program's own
+     destructors, set the key again: the destructors then run another
+     round (up to PTHREAD_DESTRUCTOR_ITERATIONS).  */
+  tramp_thread_registered = 0;
 }
 
-static void __attribute__ ((constructor))
-tramp_os_init (void)
+static void
+tramp_thread_key_create (void)
 {
-  pthread_key_create (&tramp_thread_key, tramp_thread_exit);
-  pthread_atfork (__tramp_fork_lock, __tramp_fork_unlock_parent,
-		  __tramp_fork_unlock_child);
+  tramp_thread_key_ok
+    = pthread_key_create (&tramp_thread_key, tramp_thread_exit) == 0;
 }
 
-/* Make sure the thread's cache is flushed when it exits.  */
-static inline void
+/* Make sure the thread's cache is flushed when it exits.  Out of line:
+   tramp_free calls it on its fast path's unlikely branch.  */
+static void __attribute__ ((noinline, cold, unused))
 tramp_thread_register (void)
 {
   if (!tramp_thread_registered)
     {
-      tramp_thread_registered = 1;
-      pthread_setspecific (tramp_thread_key, &tramp_thread_registered);
+      pthread_once (&tramp_thread_key_once, tramp_thread_key_create);
+      if (tramp_thread_key_ok
+	  && pthread_setspecific (tramp_thread_key,
+				  &tramp_thread_registered) == 0)
+	tramp_thread_registered = 1;
     }
 }
 
