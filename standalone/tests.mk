@@ -6,14 +6,15 @@ TEST_CFLAGS := $(ALL_CFLAGS) $(INCLUDES) $(SUPPORT_INC) -pthread
 TEST_LIBS := -L$(O) -ltramp -Wl,-rpath,$(O) -pthread
 
 # Tests linked with libtramp.so, and with libtramp.a (-static).
-DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-cancel \
-	     tst-tramp-thread-exit tst-tramp-ctor
+DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-fork-child \
+	     tst-tramp-cancel tst-tramp-thread-exit tst-tramp-ctor
 STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static tst-tramp-ctor-static)
 # Standalone-only tests, from tests/.
 EXTRA_TESTS := tst-replaced tst-scale
 # The cancellation test again with the library that re-opens its file
-# for every table (the qemu-user path).
-OTHER_TESTS := tst-tramp-cancel-reopen
+# for every table (the qemu-user path), and fork handlers registered
+# before libtramp is loaded with dlopen.
+OTHER_TESTS := tst-tramp-cancel-reopen tst-atfork-dlopen
 ALL_TESTS := $(DYN_TESTS) $(STATIC_TESTS) $(EXTRA_TESTS) $(OTHER_TESTS)
 
 $(O)/tests/support.o: $(TOP)/standalone/support/support.c | $(O)
@@ -41,6 +42,11 @@ $(O)/tests/tst-tramp-cancel-reopen: $(TOP)/misc/tst-tramp-cancel.c \
     $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/tests/reopen/libtramp.so.1
 	$(CC) $(TEST_CFLAGS) $< $(O)/tests/support.o -L$(O)/tests/reopen \
 	  -l:libtramp.so.1 -Wl,-rpath,$(O)/tests/reopen -pthread -o $@
+
+$(O)/tests/tst-atfork-dlopen: $(TOP)/tests/tst-atfork-dlopen.c \
+    $(O)/tests/support.o $(O)/libtramp.so
+	$(CC) $(TEST_CFLAGS) -DLIBTRAMP_DIR='"$(O)"' $< $(O)/tests/support.o \
+	  -ldl -pthread -o $@
 
 $(addprefix $(O)/tests/,$(EXTRA_TESTS)): $(O)/tests/%: $(TOP)/tests/%.c \
     $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/libtramp.so

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -53,11 +54,37 @@
 #define atomic_store_relaxed(p, v) __atomic_store_n ((p), (v), __ATOMIC_RELAXED)
 #define atomic_store_release(p, v) __atomic_store_n ((p), (v), __ATOMIC_RELEASE)
 
+/* glibc takes tramp_lock in fork after running the atfork handlers
+   and releases it before running them again.  libtramp's own handlers
+   run among the program's: a handler registered before libtramp (one
+   dlopens it later) runs after libtramp's prepare handler and before
+   its parent and child handlers, with tramp_lock held by the same
+   thread.  So the thread that holds the lock for fork is recorded, and
+   its own calls neither take nor release the lock: they are already
+   serialized with every other thread.  */
+static int tramp_fork_held;
+static pthread_t tramp_fork_owner;
+
+static inline bool
+tramp_lock_held_for_fork (void)
+{
+  return (__atomic_load_n (&tramp_fork_held, __ATOMIC_RELAXED)
+	  && pthread_equal (__atomic_load_n (&tramp_fork_owner,
+					     __ATOMIC_RELAXED),
+			    pthread_self ()));
+}
+
 #define __libc_lock_define_initialized(class, name) \
   class pthread_mutex_t name = PTHREAD_MUTEX_INITIALIZER
-#define __libc_lock_lock(name) pthread_mutex_lock (&(name))
-#define __libc_lock_unlock(name) pthread_mutex_unlock (&(name))
-#define __libc_lock_init(name) pthread_mutex_init (&(name), NULL)
+#define __libc_lock_lock(name) \
+  (tramp_lock_held_for_fork () ? 0 : pthread_mutex_lock (&(name)))
+#define __libc_lock_unlock(name) \
+  (tramp_lock_held_for_fork () ? 0 : pthread_mutex_unlock (&(name)))
+/* tramp.c resets its lock only in the child of fork, where the forking
+   thread holds it.  glibc re-initializes its internal locks there, as
+   malloc does; re-initializing a locked pthread mutex is undefined
+   (ThreadSanitizer reports a double lock), so libtramp unlocks it.  */
+#define __libc_lock_init(name) pthread_mutex_unlock (&(name))
 
 /* Hooks implemented by tramp.c.  glibc calls them from fork and thread
    exit; libtramp registers them with pthread_atfork and a key.  */
@@ -65,6 +92,28 @@ extern void __tramp_thread_freeres (void) attribute_hidden;
 extern void __tramp_fork_lock (void) attribute_hidden;
 extern void __tramp_fork_unlock_parent (void) attribute_hidden;
 extern void __tramp_fork_unlock_child (void) attribute_hidden;
+
+static void
+tramp_atfork_prepare (void)
+{
+  __tramp_fork_lock ();
+  __atomic_store_n (&tramp_fork_owner, pthread_self (), __ATOMIC_RELAXED);
+  __atomic_store_n (&tramp_fork_held, 1, __ATOMIC_RELAXED);
+}
+
+static void
+tramp_atfork_parent (void)
+{
+  __atomic_store_n (&tramp_fork_held, 0, __ATOMIC_RELAXED);
+  __tramp_fork_unlock_parent ();
+}
+
+static void
+tramp_atfork_child (void)
+{
+  __atomic_store_n (&tramp_fork_held, 0, __ATOMIC_RELAXED);
+  __tramp_fork_unlock_child ();
+}
 
 static inline __attribute__ ((noreturn)) void
 __libc_fatal (const char *message)
@@ -77,8 +126,8 @@ __libc_fatal (const char *message)
 static void __attribute__ ((constructor))
 tramp_os_init (void)
 {
-  pthread_atfork (__tramp_fork_lock, __tramp_fork_unlock_parent,
-		  __tramp_fork_unlock_child);
+  pthread_atfork (tramp_atfork_prepare, tramp_atfork_parent,
+		  tramp_atfork_child);
 }
 
 /* glibc flushes every exiting thread's cache from
