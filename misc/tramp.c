@@ -383,6 +383,35 @@ tramp_unmap_span (char *span)
 	  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
 }
 
+/* Reserve LEN bytes of address space.  After mlockall (MCL_FUTURE)
+   every new mapping is locked, and without CAP_IPC_LOCK even a
+   PROT_NONE reservation counts against RLIMIT_MEMLOCK: the kernel
+   refuses a large one with EAGAIN.  A page that is unlocked and then
+   grown with mremap stays unlocked; the tables mapped into it later
+   are locked as the process asked.  */
+static void *
+tramp_reserve (size_t len)
+{
+  int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+  void *p = __mmap (NULL, len, PROT_NONE, flags, -1, 0);
+  if (p != MAP_FAILED || errno != EAGAIN)
+    return p;
+  size_t page = __getpagesize ();
+  p = __mmap (NULL, page, PROT_NONE, flags, -1, 0);
+  if (p == MAP_FAILED)
+    return p;
+  void *grown = MAP_FAILED;
+  if (tramp_munlock (p, page) == 0)
+    grown = __mremap (p, page, len, MREMAP_MAYMOVE);
+  if (grown == MAP_FAILED)
+    {
+      int saved = errno;
+      __munmap (p, page);
+      __set_errno (saved);
+    }
+  return grown;
+}
+
 /* Return a table index whose span is not mapped, taken from UNUSED or
    from the region set REGIONS of *NREGIONS regions, reserving a new
    region if needed.  Called with the lock held.  */
@@ -412,8 +441,7 @@ tramp_table_slot (struct tramp_region *regions, unsigned int *nregions,
     }
   /* Reserve a span more than needed, and keep the part aligned to the
      span size: slots and pairs then convert by masking.  */
-  char *raw = __mmap (NULL, TRAMP_REGION_SIZE + TRAMP_SPAN, PROT_NONE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  char *raw = tramp_reserve (TRAMP_REGION_SIZE + TRAMP_SPAN);
   if (raw == MAP_FAILED)
     return NULL;
   char *base = tramp_span_of (raw + TRAMP_SPAN - 1);

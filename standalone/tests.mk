@@ -7,7 +7,8 @@ TEST_LIBS := -L$(O) -ltramp -Wl,-rpath,$(O) -pthread
 
 # Tests linked with libtramp.so, and with libtramp.a (-static).
 DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-fork-child \
-	     tst-tramp-cancel tst-tramp-thread-exit tst-tramp-ctor
+	     tst-tramp-cancel tst-tramp-thread-exit tst-tramp-ctor \
+	     tst-tramp-mlock
 STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static tst-tramp-ctor-static)
 # Standalone-only tests, from tests/.
 EXTRA_TESTS := tst-replaced tst-scale

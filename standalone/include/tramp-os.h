@@ -28,6 +28,7 @@
 #define __mmap mmap
 #define __munmap munmap
 #define __mremap mremap
+#define tramp_munlock munlock
 #define __fstat64 fstat64
 #define __getpagesize getpagesize
 #define __getauxval getauxval
