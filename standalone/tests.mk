@@ -69,7 +69,15 @@ $(O)/tests/wx-policy: $(TOP)/tests/wx-policy.c | $(O)
 $(O)/tests/wx-control: $(TOP)/tests/wx-control.c | $(O)
 	$(CC) $(ALL_CFLAGS) $< -o $@
 
-TEST_BINS := $(addprefix $(O)/tests/,$(ALL_TESTS) wx-policy wx-control)
+# GCC's on-stack trampolines, in a program whose stack the kernel makes
+# executable.  Without the branch protection flags: the stack is not a
+# guarded page and the trampoline has no landing pad.
+$(O)/tests/wx-execstack: $(TOP)/tests/wx-execstack.c | $(O)
+	$(CC) $(filter-out -fcf-protection -mbranch-protection=%,$(ALL_CFLAGS)) \
+	  -Wl,-z,execstack $< -o $@
+
+TEST_BINS := $(addprefix $(O)/tests/,$(ALL_TESTS) wx-policy wx-control \
+	       wx-execstack)
 
 .PHONY: tests
 tests: $(TEST_BINS)
