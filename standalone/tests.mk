@@ -15,7 +15,7 @@ EXTRA_TESTS := tst-replaced tst-scale
 # The cancellation test again with the library that re-opens its file
 # for every table (the qemu-user path), and fork handlers registered
 # before libtramp is loaded with dlopen.
-OTHER_TESTS := tst-tramp-cancel-reopen tst-atfork-dlopen
+OTHER_TESTS := tst-tramp-cancel-reopen tst-tramp-atfork
 ALL_TESTS := $(DYN_TESTS) $(STATIC_TESTS) $(EXTRA_TESTS) $(OTHER_TESTS)
 
 $(O)/tests/support.o: $(TOP)/standalone/support/support.c | $(O)
@@ -31,8 +31,9 @@ $(O)/tests/tst-tramp-static: $(TOP)/misc/tst-tramp-static.c \
 	$(CC) $(TEST_CFLAGS) -static $< $(O)/tests/support.o $(O)/libtramp.a \
 	  -pthread -o $@
 
-$(O)/tests/tst-tramp-ctor-static: $(TOP)/misc/tst-tramp-ctor.c \
-    $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/libtramp.a
+$(O)/tests/tst-tramp-ctor-static: $(TOP)/misc/tst-tramp-ctor-static.c \
+    $(TOP)/misc/tst-tramp-ctor.c $(TOP)/misc/tst-tramp.h \
+    $(O)/tests/support.o $(O)/libtramp.a
 	$(CC) $(TEST_CFLAGS) -static $< $(O)/tests/support.o $(O)/libtramp.a \
 	  -pthread -o $@
 
@@ -44,7 +45,7 @@ $(O)/tests/tst-tramp-cancel-reopen: $(TOP)/misc/tst-tramp-cancel.c \
 	$(CC) $(TEST_CFLAGS) $< $(O)/tests/support.o -L$(O)/tests/reopen \
 	  -l:libtramp.so.1 -Wl,-rpath,$(O)/tests/reopen -pthread -o $@
 
-$(O)/tests/tst-atfork-dlopen: $(TOP)/tests/tst-atfork-dlopen.c \
+$(O)/tests/tst-tramp-atfork: $(TOP)/misc/tst-tramp-atfork.c \
     $(O)/tests/support.o $(O)/libtramp.so
 	$(CC) $(TEST_CFLAGS) -DLIBTRAMP_DIR='"$(O)"' $< $(O)/tests/support.o \
 	  -ldl -pthread -o $@

@@ -1,15 +1,32 @@
-/* Fork handlers that use trampolines, registered before libtramp is
-   loaded with dlopen.
+/* Fork handlers that use trampolines.
+   Copyright (C) 2026 Free Software Foundation, Inc.
+   This file is part of the GNU C Library.
 
-   pthread_atfork runs prepare handlers in the reverse order of
-   registration and the parent and child handlers in the order of
-   registration, so the program's handlers here run after libtramp's
-   prepare handler, which takes the allocator's lock, and before its
-   parent and child handlers, which release it.  Allocating and freeing
-   in them must neither deadlock in the parent nor in the child.
+   The GNU C Library is free software; you can redistribute it and/or
+   modify it under the terms of the GNU Lesser General Public
+   License as published by the Free Software Foundation; either
+   version 2.1 of the License, or (at your option) any later version.
 
-   Built with LIBTRAMP_DIR, the build directory, and not linked with
-   libtramp.  */
+   The GNU C Library is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   Lesser General Public License for more details.
+
+   You should have received a copy of the GNU Lesser General Public
+   License along with the GNU C Library; if not, see
+   <https://www.gnu.org/licenses/>.  */
+
+/* Fork handlers registered before the first use allocate and free
+   trampolines, in the parent and in the child.  glibc takes the
+   allocator's lock after running the prepare handlers and resets it
+   before the others.  libtramp registers its own handlers, and the
+   standalone build of this test loads it with dlopen (LIBTRAMP_DIR, not
+   linked with it) after registering the program's: pthread_atfork runs
+   prepare handlers in the reverse order of registration and the others
+   in the order of registration, so the program's run after libtramp's
+   prepare handler has taken the lock, and before its parent and child
+   handlers release it.  Neither the parent nor the child may
+   deadlock.  */
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -20,7 +37,17 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/tramp.h>
 #include <support/check.h>
+#include <tramp-table.h>
+
+#if !defined TRAMP_TABLE_SIZE || !defined __linux__
+static int
+do_test (void)
+{
+  FAIL_UNSUPPORTED ("no trampolines on this architecture or system");
+}
+#else
 
 #define TIMEOUT 30
 
@@ -77,12 +104,17 @@ static int
 do_test (void)
 {
   TEST_COMPARE (pthread_atfork (prepare, parent, child), 0);
+#ifdef LIBTRAMP_DIR
   void *handle = dlopen (LIBTRAMP_DIR "/libtramp.so.1", RTLD_NOW);
   if (handle == NULL)
     FAIL_EXIT1 ("dlopen: %s", dlerror ());
   p_tramp_free = (int (*) (void *)) dlsym (handle, "tramp_free");
   p_tramp_alloc = (void *(*) (void *, void *)) dlsym (handle, "tramp_alloc");
   TEST_VERIFY_EXIT (p_tramp_alloc != NULL && p_tramp_free != NULL);
+#else
+  p_tramp_free = tramp_free;
+  p_tramp_alloc = tramp_alloc;
+#endif
   TEST_VERIFY (use ());
 
   for (int i = 0; i < FORKS; i++)
@@ -119,5 +151,7 @@ do_test (void)
 	  FORKS);
   return 0;
 }
+
+#endif /* TRAMP_TABLE_SIZE && __linux__ */
 
 #include <support/test-driver.c>
