@@ -558,6 +558,35 @@ tramp_release_span (struct tramp_table *table)
   return false;
 }
 
+/* Reserve LEN bytes of address space.  After mlockall (MCL_FUTURE)
+   every new mapping is locked, and without CAP_IPC_LOCK even a
+   PROT_NONE reservation counts against RLIMIT_MEMLOCK: the kernel
+   refuses a large one with EAGAIN.  A page that is unlocked and then
+   grown with mremap stays unlocked; the tables mapped into it later
+   are locked as the process asked.  */
+static void *
+tramp_reserve (size_t len)
+{
+  int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+  void *p = __mmap (NULL, len, PROT_NONE, flags, -1, 0);
+  if (p != MAP_FAILED || errno != EAGAIN)
+    return p;
+  size_t page = __getpagesize ();
+  p = __mmap (NULL, page, PROT_NONE, flags, -1, 0);
+  if (p == MAP_FAILED)
+    return p;
+  void *grown = MAP_FAILED;
+  if (tramp_munlock (p, page) == 0)
+    grown = __mremap (p, page, len, MREMAP_MAYMOVE);
+  if (grown == MAP_FAILED)
+    {
+      int saved = errno;
+      __munmap (p, page);
+      __set_errno (saved);
+    }
+  return grown;
+}
+
 /* Return a table index whose span is not mapped, taken from UNUSED or
    from the region set REGIONS of *NREGIONS regions, reserving a new
    region if needed.  Called with the lock held.  */
@@ -590,9 +619,7 @@ tramp_table_slot (struct tramp_region *regions, unsigned int *nregions,
      when the address space is limited or fragmented.  */
   size_t size = TRAMP_REGION_SIZE;
   char *raw;
-  while ((raw = __mmap (NULL, size + TRAMP_SPAN, PROT_NONE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-			-1, 0)) == MAP_FAILED)
+  while ((raw = tramp_reserve (size + TRAMP_SPAN)) == MAP_FAILED)
     if ((errno != ENOMEM && errno != EAGAIN) || size == TRAMP_SPAN)
       return NULL;
     else
@@ -1261,6 +1288,9 @@ tramp_free (void *tramp)
   cache->head = pair;
   if (__glibc_unlikely (++cache->count > TRAMP_CACHE_MAX))
     tramp_flush (cache, TRAMP_CACHE_BATCH);
+  else if (__glibc_unlikely (cache->count == 1))
+    /* A thread that only frees gives its cache back at exit too.  */
+    tramp_thread_register ();
   return 0;
 }
 libc_hidden_def (tramp_free)

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,44 @@ tst_tramp_audit_maps (void)
   /* qemu-user makes up the guest's maps from the host's: without the
      host's /proc the file opens but is empty.  */
   return lines > 0 ? exec : -1;
+}
+
+/* The number of mappings of the file that holds the code of the live
+   trampoline TRAMP (the library's own segments, the template and one
+   copy per table), or -1 without /proc.  Blind to what else the
+   process maps (the sanitizers' memory, thread stacks).  */
+static long __attribute__ ((unused))
+tst_tramp_count_table_maps (const void *tramp)
+{
+  FILE *f = fopen ("/proc/self/maps", "re");
+  if (f == NULL)
+    return -1;
+  char line[4096];
+  char dev[32] = "";
+  unsigned long inode = 0;
+  while (fgets (line, sizeof line, f) != NULL)
+    {
+      unsigned long start, end, ino;
+      char d[32];
+      if (sscanf (line, "%lx-%lx %*s %*x %31s %lu", &start, &end, d, &ino) == 4
+	  && (uintptr_t) tramp >= start && (uintptr_t) tramp < end)
+	{
+	  strcpy (dev, d);
+	  inode = ino;
+	}
+    }
+  long n = 0;
+  rewind (f);
+  while (inode != 0 && fgets (line, sizeof line, f) != NULL)
+    {
+      unsigned long ino;
+      char d[32];
+      if (sscanf (line, "%*x-%*x %*s %*x %31s %lu", d, &ino) == 2
+	  && ino == inode && strcmp (d, dev) == 0)
+	n++;
+    }
+  fclose (f);
+  return inode != 0 ? n : -1;
 }
 
 #endif /* tst-tramp.h */

@@ -241,7 +241,9 @@ ldflags=(-B"$build/csu/" -L"$build" -L"$build/nptl" -L"$build/dlfcn"
 	 -Wl,--dynamic-linker="$build/elf/ld.so")
 built=()
 $cc "${cflags[@]}" -c "$top/standalone/support/support.c" -o "$out/support.o"
-for t in tst-tramp tst-tramp-threads tst-tramp-fork; do
+for t in tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-fork-child \
+	 tst-tramp-cancel tst-tramp-thread-exit tst-tramp-ctor \
+	 tst-tramp-atfork; do
   [ -f "$top/misc/$t.c" ] || continue
   if $cc "${cflags[@]}" "$top/misc/$t.c" "$out/support.o" "${ldflags[@]}" \
        -o "$out/$t" 2> "$out/$t.err"; then
@@ -262,6 +264,7 @@ else
 fi
 $cc -O2 "$top/tests/wx-policy.c" -o "$out/wx-policy"
 $cc -O2 "$top/tests/wx-control.c" -o "$out/wx-control"
+$cc -O2 -Wl,-z,execstack "$top/tests/wx-execstack.c" -o "$out/wx-execstack"
 # Each program really uses the new libc's tramp_alloc.
 for t in "${built[@]}"; do
   case $t in

@@ -11,15 +11,21 @@ TEST_LIBS := -L$(O) -ltramp -Wl,-rpath,$(O) -pthread
 # mmap that releases a table for a write of the whole range, racing
 # with the lookups that tst-tramp-model makes on purpose (they read
 # either the old pages or the zero pages, never a hole).
-DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork \
+DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-fork-child \
+	     tst-tramp-cancel tst-tramp-thread-exit tst-tramp-ctor \
+	     tst-tramp-mlock \
 	     $(if $(filter tsan,$(SANITIZE)),,tst-tramp-model) \
 	     tst-tramp-race tst-tramp-corrupt tst-tramp-limits \
 	     $(if $(SANITIZE),,tst-tramp-mapcount)
-STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static)
+STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static tst-tramp-ctor-static)
 # Standalone-only tests, from tests/.  tst-fault defines mmap and
 # friends, which the sanitizers' own interceptors would fight over.
 EXTRA_TESTS := tst-replaced tst-scale $(if $(SANITIZE),,tst-fault)
-ALL_TESTS := $(DYN_TESTS) $(STATIC_TESTS) $(EXTRA_TESTS)
+# The cancellation test again with the library that re-opens its file
+# for every table (the qemu-user path), and fork handlers registered
+# before libtramp is loaded with dlopen.
+OTHER_TESTS := tst-tramp-cancel-reopen tst-tramp-atfork
+ALL_TESTS := $(DYN_TESTS) $(STATIC_TESTS) $(EXTRA_TESTS) $(OTHER_TESTS)
 
 $(O)/tests/support.o: $(TOP)/standalone/support/support.c | $(O)
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
@@ -33,6 +39,25 @@ $(O)/tests/tst-tramp-static: $(TOP)/misc/tst-tramp-static.c \
     $(O)/libtramp.a
 	$(CC) $(TEST_CFLAGS) -static $< $(O)/tests/support.o $(O)/libtramp.a \
 	  -pthread -o $@
+
+$(O)/tests/tst-tramp-ctor-static: $(TOP)/misc/tst-tramp-ctor-static.c \
+    $(TOP)/misc/tst-tramp-ctor.c $(TOP)/misc/tst-tramp.h \
+    $(O)/tests/support.o $(O)/libtramp.a
+	$(CC) $(TEST_CFLAGS) -static $< $(O)/tests/support.o $(O)/libtramp.a \
+	  -pthread -o $@
+
+$(O)/tests/reopen/libtramp.so.1: $(O)/tests/libtramp-reopen.so.1
+	mkdir -p $(@D)
+	cp $< $@
+$(O)/tests/tst-tramp-cancel-reopen: $(TOP)/misc/tst-tramp-cancel.c \
+    $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/tests/reopen/libtramp.so.1
+	$(CC) $(TEST_CFLAGS) $< $(O)/tests/support.o -L$(O)/tests/reopen \
+	  -l:libtramp.so.1 -Wl,-rpath,$(O)/tests/reopen -pthread -o $@
+
+$(O)/tests/tst-tramp-atfork: $(TOP)/misc/tst-tramp-atfork.c \
+    $(O)/tests/support.o $(O)/libtramp.so
+	$(CC) $(TEST_CFLAGS) -DLIBTRAMP_DIR='"$(O)"' $< $(O)/tests/support.o \
+	  -ldl -pthread -o $@
 
 $(addprefix $(O)/tests/,$(EXTRA_TESTS)): $(O)/tests/%: $(TOP)/tests/%.c \
     $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/libtramp.so
@@ -54,7 +79,15 @@ $(O)/tests/wx-policy: $(TOP)/tests/wx-policy.c | $(O)
 $(O)/tests/wx-control: $(TOP)/tests/wx-control.c | $(O)
 	$(CC) $(ALL_CFLAGS) $< -o $@
 
-TEST_BINS := $(addprefix $(O)/tests/,$(ALL_TESTS) wx-policy wx-control)
+# GCC's on-stack trampolines, in a program whose stack the kernel makes
+# executable.  Without the branch protection flags: the stack is not a
+# guarded page and the trampoline has no landing pad.
+$(O)/tests/wx-execstack: $(TOP)/tests/wx-execstack.c | $(O)
+	$(CC) $(filter-out -fcf-protection -mbranch-protection=%,$(ALL_CFLAGS)) \
+	  -Wl,-z,execstack $< -o $@
+
+TEST_BINS := $(addprefix $(O)/tests/,$(ALL_TESTS) wx-policy wx-control \
+	       wx-execstack)
 
 .PHONY: tests
 tests: $(TEST_BINS)

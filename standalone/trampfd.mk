@@ -31,7 +31,8 @@ $(O)/tests/tst-trampfd $(O)/tests/tst-trampfd-portable: \
 	  $< $(filter %.o,$^) $(TEST_LIBS) -o $@
 
 .PHONY: tests-trampfd check-trampfd
-tests-trampfd: $(addprefix $(O)/tests/,$(TRAMPFD_TESTS) wx-policy wx-control)
+tests-trampfd: $(addprefix $(O)/tests/,$(TRAMPFD_TESTS) wx-policy wx-control \
+	       wx-execstack)
 check-trampfd: tests-trampfd
 	RUN='$(RUN)' ARCH=$(ARCH)-trampfd $(TOP)/tests/run-tests.sh \
 	  $(O)/tests $(TRAMPFD_TESTS)

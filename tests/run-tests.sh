@@ -12,7 +12,9 @@ run=${RUN:-}
 passed=0 failed=0 skipped=0
 log=$(mktemp)
 
-# expect NAME WANT CMD...: WANT is "ok" (exit 0), "sigsys" or "77ok".
+# expect NAME WANT CMD...: WANT is "ok" (exit 0, or 77: unsupported),
+# "sigsys" (killed by SIGSYS) or "refused" (wx-policy's exit status
+# 126: the program would run with an executable stack).
 expect () {
   local name=$1 want=$2; shift 2
   local start=$SECONDS
@@ -23,11 +25,13 @@ expect () {
   case $want:$rc in
     ok:0) verdict=PASS ;;
     sigsys:159) verdict=PASS ;;      # 128 + SIGSYS
+    refused:126) verdict=PASS ;;
     ok:77) verdict=UNSUPPORTED ;;
   esac
   printf '%-12s %-40s (%ds)\n' "$verdict:" "$name" $((SECONDS - start))
   case $verdict in
-    PASS) passed=$((passed + 1)) ;;
+    PASS) passed=$((passed + 1))
+	  [ "$want" = refused ] && sed 's/^/    /' "$log" ;;
     UNSUPPORTED) skipped=$((skipped + 1)); sed 's/^/    /' "$log" ;;
     FAIL) failed=$((failed + 1)); echo "    exit status $rc"
 	  sed 's/^/    /' "$log" ;;
@@ -98,6 +102,11 @@ audited () {
   local rc=$?
   wx_audit "$slog" >>"$log"
   local audit=$? verdict=FAIL
+  # An executable stack needs no system call: check the program header.
+  if ! $run "$dir/wx-policy" --check "$1" >>"$log" 2>&1; then
+    echo "    W^X violation (executable stack): $1" >>"$log"
+    audit=1
+  fi
   case $want:$rc:$audit in
     clean:0:0) verdict=PASS ;;
     caught:*:1) verdict=PASS ;;
@@ -115,15 +124,20 @@ audited () {
 
 expect "control: wx-control wx" ok $run "$dir/wx-control" wx
 expect "control: wx-control mprotect" ok $run "$dir/wx-control" mprotect
+expect "control: wx-execstack" ok $run "$dir/wx-execstack"
 if [ $mode = seccomp ]; then
   policy="$run $dir/wx-policy"
   expect "control: W^X policy kills wx" sigsys $policy "$dir/wx-control" wx
   expect "control: W^X policy kills mprotect" sigsys \
     $policy "$dir/wx-control" mprotect
+  expect "control: W^X policy refuses execstack" refused \
+    $policy "$dir/wx-execstack"
 else
   audited "control: W^X audit catches wx" caught "$dir/wx-control" wx
   audited "control: W^X audit catches mprotect" caught \
     "$dir/wx-control" mprotect
+  audited "control: W^X audit catches execstack" caught \
+    "$dir/wx-execstack"
 fi
 
 for t in "$@"; do

@@ -39,8 +39,10 @@ struct api
 
 static char tmpdir[] = "/tmp/tst-replaced-XXXXXX";
 static char copy[4096], poisoned[4096];
-/* Where the table is in the library file.  */
-static off_t table_offset;
+/* The table's bytes: the library files hold them at a multiple of
+   their size, not necessarily at the same offset (the re-open variant
+   is built from the same sources with other code around the table).  */
+static unsigned char table_bytes[TRAMP_TABLE_SIZE];
 /* Trampolines that fill this many tables.  */
 enum { TABLES = 20 };
 static const size_t many = TABLES * (TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE);
@@ -56,6 +58,15 @@ copy_file (const char *from, const char *to, bool poison)
   int out = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
   if (in < 0 || out < 0)
     FAIL_EXIT1 ("copy %s to %s: %m", from, to);
+  off_t table_offset = -1;
+  static unsigned char block[TRAMP_TABLE_SIZE];
+  for (off_t at = 0; poison && table_offset < 0
+	 && pread (in, block, sizeof block, at) == sizeof block;
+       at += sizeof block)
+    if (memcmp (block, table_bytes, sizeof block) == 0)
+      table_offset = at;
+  if (poison && table_offset < 0)
+    FAIL_EXIT1 ("no trampoline table in %s", from);
   static char buf[1 << 16];
   ssize_t n;
   off_t pos = 0;
@@ -77,31 +88,18 @@ copy_file (const char *from, const char *to, bool poison)
     FAIL_EXIT1 ("rename %s: %m", tmp);
 }
 
-/* Find the table's file offset from the maps line of a trampoline of
-   the linked libtramp (the same file contents as the copies).  */
-static bool
-find_table_offset (void)
+/* Read the table's bytes from the copy mapped for a trampoline of the
+   linked libtramp: the first half of its span, aligned to the span's
+   size.  */
+static void
+find_table_bytes (void)
 {
   void *t = tramp_alloc ((void *) tst_tramp_chain, NULL);
   TEST_VERIFY_EXIT (t != NULL);
-  FILE *f = fopen ("/proc/self/maps", "re");
-  if (f == NULL)
-    return false;
-  char line[4096];
-  bool found = false;
-  while (fgets (line, sizeof line, f) != NULL)
-    {
-      unsigned long start, end, offset;
-      if (sscanf (line, "%lx-%lx %*s %lx", &start, &end, &offset) == 3
-	  && (uintptr_t) t >= start && (uintptr_t) t < end)
-	{
-	  table_offset = offset;
-	  found = true;
-	}
-    }
-  fclose (f);
+  memcpy (table_bytes,
+	  (void *) ((uintptr_t) t & -(uintptr_t) (2 * TRAMP_TABLE_SIZE)),
+	  TRAMP_TABLE_SIZE);
   tramp_free (t);
-  return found;
 }
 
 /* Whether mremap can duplicate a shared mapping (old size 0), which
@@ -293,8 +291,7 @@ run_without_proc (const char *lib, const char *static_test)
 static int
 do_test (void)
 {
-  if (!find_table_offset ())
-    FAIL_UNSUPPORTED ("/proc/self/maps is needed to prepare the files");
+  find_table_bytes ();
   if (mkdtemp (tmpdir) == NULL)
     FAIL_EXIT1 ("mkdtemp: %m");
   snprintf (copy, sizeof copy, "%s/libtramp.so.1", tmpdir);

@@ -4,14 +4,26 @@
    and any mprotect or pkey_mprotect that asks for execute.  Mappings of
    files with PROT_READ|PROT_EXEC (how the loader maps code) pass.
 
-   usage: wx-policy PROGRAM [ARGS...]  */
+   The kernel also makes the stack executable at exec when the program
+   (or the interpreter of a script) asks for it in its PT_GNU_STACK
+   program header, or has none, without any system call the filter
+   could see: such a program is refused before exec, with exit status
+   126 and a message.  --check PROGRAM only does that check (exit 0
+   if the program would run), for emulators that cannot install the
+   filter.
 
+   usage: wx-policy [--check] PROGRAM [ARGS...]  */
+
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -56,14 +68,135 @@
   ALLOW,								\
   KILL
 
+/* The file execvp would run for NAME, or NULL.  */
+static char *
+find_program (const char *name)
+{
+  if (strchr (name, '/') != NULL)
+    return strdup (name);
+  const char *path = getenv ("PATH");
+  if (path == NULL)
+    path = "/bin:/usr/bin";
+  while (*path != '\0')
+    {
+      size_t len = strcspn (path, ":");
+      char *file;
+      if (asprintf (&file, "%.*s%s%s", (int) len, path, len > 0 ? "/" : "",
+		    name) < 0)
+	return NULL;
+      if (access (file, X_OK) == 0)
+	return file;
+      free (file);
+      path += len + (path[len] == ':');
+    }
+  return NULL;
+}
+
+/* Return the reason why the kernel would give FILE an executable
+   stack at exec, or NULL if it would not.  */
+static const char *
+executable_stack (const char *file, int depth)
+{
+  static char reason[4096];
+  int fd = open (file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return NULL;			/* execvp reports it.  */
+  unsigned char buf[512];
+  ssize_t n = pread (fd, buf, sizeof buf, 0);
+  const char *result = NULL;
+  if (n >= 2 && buf[0] == '#' && buf[1] == '!' && depth < 4)
+    {
+      /* A script: the kernel runs its interpreter.  */
+      buf[n == sizeof buf ? n - 1 : n] = '\0';
+      char *interp = (char *) buf + 2;
+      interp += strspn (interp, " \t");
+      interp[strcspn (interp, " \t\n")] = '\0';
+      close (fd);
+      return executable_stack (interp, depth + 1);
+    }
+  if (n < EI_NIDENT || memcmp (buf, ELFMAG, SELFMAG) != 0)
+    {
+      close (fd);
+      return NULL;
+    }
+  bool is64 = buf[EI_CLASS] == ELFCLASS64;
+  unsigned long phoff, phnum, phentsize;
+  if (is64)
+    {
+      Elf64_Ehdr eh;
+      memcpy (&eh, buf, sizeof eh);
+      phoff = eh.e_phoff, phnum = eh.e_phnum, phentsize = eh.e_phentsize;
+    }
+  else
+    {
+      Elf32_Ehdr eh;
+      memcpy (&eh, buf, sizeof eh);
+      phoff = eh.e_phoff, phnum = eh.e_phnum, phentsize = eh.e_phentsize;
+    }
+  bool found = false;
+  for (unsigned long i = 0; i < phnum && result == NULL; i++)
+    {
+      Elf64_Phdr ph64;
+      Elf32_Phdr ph32;
+      unsigned long type, flags;
+      if (is64)
+	{
+	  if (pread (fd, &ph64, sizeof ph64, phoff + i * phentsize)
+	      != sizeof ph64)
+	    break;
+	  type = ph64.p_type, flags = ph64.p_flags;
+	}
+      else
+	{
+	  if (pread (fd, &ph32, sizeof ph32, phoff + i * phentsize)
+	      != sizeof ph32)
+	    break;
+	  type = ph32.p_type, flags = ph32.p_flags;
+	}
+      if (type == PT_GNU_STACK)
+	{
+	  found = true;
+	  if (flags & PF_X)
+	    {
+	      snprintf (reason, sizeof reason,
+			"%s asks for an executable stack (PT_GNU_STACK RWE)",
+			file);
+	      result = reason;
+	    }
+	}
+    }
+  if (!found && result == NULL)
+    {
+      snprintf (reason, sizeof reason,
+		"%s has no PT_GNU_STACK header (the stack may be executable)",
+		file);
+      result = reason;
+    }
+  close (fd);
+  return result;
+}
+
 int
 main (int argc, char **argv)
 {
+  bool check_only = argc > 1 && strcmp (argv[1], "--check") == 0;
+  if (check_only)
+    argv++, argc--;
   if (argc < 2)
     {
-      fprintf (stderr, "usage: %s PROGRAM [ARGS...]\n", argv[0]);
+      fprintf (stderr, "usage: %s [--check] PROGRAM [ARGS...]\n", argv[0]);
       return 2;
     }
+  char *file = find_program (argv[1]);
+  const char *reason = file != NULL ? executable_stack (file, 0) : NULL;
+  free (file);
+  if (reason != NULL)
+    {
+      fprintf (stderr, "wx-policy: refused: %s\n", reason);
+      return 126;
+    }
+  if (check_only)
+    return 0;
   struct sock_filter filter[] =
     {
       LOAD (offsetof (struct seccomp_data, arch)),

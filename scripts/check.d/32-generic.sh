@@ -5,7 +5,7 @@
 need_packages make gcc libc6-dev
 o=$PWD/build/generic
 make -s -C standalone ARCH=generic O="$o" all "$o/tests/tst-tramp-nosys" \
-  "$o/tests/wx-policy" "$o/tests/wx-control" \
+  "$o/tests/wx-policy" "$o/tests/wx-control" "$o/tests/wx-execstack" \
   && nm -D "$o/libtramp.so" | grep -q ' T tramp_alloc@@' \
   || { echo "generic: 0 passed, 1 failed, 0 skipped"; exit 1; }
 ARCH=generic tests/run-tests.sh "$o/tests" tst-tramp-nosys

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -28,14 +29,31 @@
 #define __mmap mmap
 #define __munmap munmap
 #define __mremap mremap
+#define tramp_munlock munlock
 #define __fstat64 fstat64
 #define __getpagesize getpagesize
 #define __getauxval getauxval
-#define __close_nocancel_nostatus(fd) ((void) close (fd))
 #define __madvise madvise
 /* The system call, not getrandom (a cancellation point).  */
 #define __getrandom_nocancel(buf, len, flags) \
   syscall (SYS_getrandom, (buf), (len), (flags))
+
+/* No libtramp function is a cancellation point, and none may be
+   cancelled with tramp_lock held: glibc calls the __*_nocancel
+   variants, libtramp disables cancellation around the few calls that
+   are cancellation points (opening and closing the library file,
+   writing to trampfd).  They only happen on the way to the kernel
+   that maps a new table, never on the fast paths.  */
+#define TRAMP_NOCANCEL(call)						\
+  ({									\
+    int __tramp_oldstate;						\
+    pthread_setcancelstate (PTHREAD_CANCEL_DISABLE, &__tramp_oldstate); \
+    __typeof__ (call) __tramp_result = (call);				\
+    pthread_setcancelstate (__tramp_oldstate, NULL);			\
+    __tramp_result;							\
+  })
+#define __open64_nocancel(path, flags) TRAMP_NOCANCEL (open ((path), (flags)))
+#define __close_nocancel_nostatus(fd) ((void) TRAMP_NOCANCEL (close (fd)))
 
 #define atomic_load_relaxed(p) __atomic_load_n ((p), __ATOMIC_RELAXED)
 #define atomic_load_acquire(p) __atomic_load_n ((p), __ATOMIC_ACQUIRE)
@@ -51,11 +69,37 @@
   __atomic_compare_exchange_n ((p), (e), (v), 1, __ATOMIC_RELEASE, \
 			       __ATOMIC_RELAXED)
 
+/* glibc takes tramp_lock in fork after running the atfork handlers
+   and releases it before running them again.  libtramp's own handlers
+   run among the program's: a handler registered before libtramp (one
+   dlopens it later) runs after libtramp's prepare handler and before
+   its parent and child handlers, with tramp_lock held by the same
+   thread.  So the thread that holds the lock for fork is recorded, and
+   its own calls neither take nor release the lock: they are already
+   serialized with every other thread.  */
+static int tramp_fork_held;
+static pthread_t tramp_fork_owner;
+
+static inline bool
+tramp_lock_held_for_fork (void)
+{
+  return (__atomic_load_n (&tramp_fork_held, __ATOMIC_RELAXED)
+	  && pthread_equal (__atomic_load_n (&tramp_fork_owner,
+					     __ATOMIC_RELAXED),
+			    pthread_self ()));
+}
+
 #define __libc_lock_define_initialized(class, name) \
   class pthread_mutex_t name = PTHREAD_MUTEX_INITIALIZER
-#define __libc_lock_lock(name) pthread_mutex_lock (&(name))
-#define __libc_lock_unlock(name) pthread_mutex_unlock (&(name))
-#define __libc_lock_init(name) pthread_mutex_init (&(name), NULL)
+#define __libc_lock_lock(name) \
+  (tramp_lock_held_for_fork () ? 0 : pthread_mutex_lock (&(name)))
+#define __libc_lock_unlock(name) \
+  (tramp_lock_held_for_fork () ? 0 : pthread_mutex_unlock (&(name)))
+/* tramp.c resets its lock only in the child of fork, where the forking
+   thread holds it.  glibc re-initializes its internal locks there, as
+   malloc does; re-initializing a locked pthread mutex is undefined
+   (ThreadSanitizer reports a double lock), so libtramp unlocks it.  */
+#define __libc_lock_init(name) pthread_mutex_unlock (&(name))
 
 /* Hooks implemented by tramp.c.  glibc calls them from fork and thread
    exit; libtramp registers them with pthread_atfork and a key.  */
@@ -63,6 +107,28 @@ extern void __tramp_thread_freeres (void) attribute_hidden;
 extern void __tramp_fork_lock (void) attribute_hidden;
 extern void __tramp_fork_unlock_parent (void) attribute_hidden;
 extern void __tramp_fork_unlock_child (void) attribute_hidden;
+
+static void
+tramp_atfork_prepare (void)
+{
+  __tramp_fork_lock ();
+  __atomic_store_n (&tramp_fork_owner, pthread_self (), __ATOMIC_RELAXED);
+  __atomic_store_n (&tramp_fork_held, 1, __ATOMIC_RELAXED);
+}
+
+static void
+tramp_atfork_parent (void)
+{
+  __atomic_store_n (&tramp_fork_held, 0, __ATOMIC_RELAXED);
+  __tramp_fork_unlock_parent ();
+}
+
+static void
+tramp_atfork_child (void)
+{
+  __atomic_store_n (&tramp_fork_held, 0, __ATOMIC_RELAXED);
+  __tramp_fork_unlock_child ();
+}
 
 static inline __attribute__ ((noreturn)) void
 __libc_fatal (const char *message)
@@ -72,31 +138,54 @@ __libc_fatal (const char *message)
   abort ();
 }
 
+static void __attribute__ ((constructor))
+tramp_os_init (void)
+{
+  pthread_atfork (tramp_atfork_prepare, tramp_atfork_parent,
+		  tramp_atfork_child);
+}
+
+/* glibc flushes every exiting thread's cache from
+   __libc_thread_freeres, after the thread-specific data destructors.
+   libtramp flushes it from a destructor of its own key, set when the
+   thread's cache stops being empty (tramp.c calls
+   tramp_thread_register then).  The key is created on first use, not
+   in a constructor: a program's constructor may run before libtramp's
+   (libtramp.a) and use the API.  */
 static pthread_key_t tramp_thread_key;
+static pthread_once_t tramp_thread_key_once = PTHREAD_ONCE_INIT;
+static int tramp_thread_key_ok;
 static __thread int tramp_thread_registered TRAMP_TLS_MODEL;
 
 static void
 tramp_thread_exit (void *unused __attribute__ ((unused)))
 {
   __tramp_thread_freeres ();
+  /* Trampolines freed later in the thread's exit, by the program's own
+     destructors, set the key again: the destructors then run another
+     round (up to PTHREAD_DESTRUCTOR_ITERATIONS).  */
+  tramp_thread_registered = 0;
 }
 
-static void __attribute__ ((constructor))
-tramp_os_init (void)
+static void
+tramp_thread_key_create (void)
 {
-  pthread_key_create (&tramp_thread_key, tramp_thread_exit);
-  pthread_atfork (__tramp_fork_lock, __tramp_fork_unlock_parent,
-		  __tramp_fork_unlock_child);
+  tramp_thread_key_ok
+    = pthread_key_create (&tramp_thread_key, tramp_thread_exit) == 0;
 }
 
-/* Make sure the thread's cache is flushed when it exits.  */
-static inline void
+/* Make sure the thread's cache is flushed when it exits.  Out of line:
+   tramp_free calls it on its fast path's unlikely branch.  */
+static void __attribute__ ((noinline, cold, unused))
 tramp_thread_register (void)
 {
   if (!tramp_thread_registered)
     {
-      tramp_thread_registered = 1;
-      pthread_setspecific (tramp_thread_key, &tramp_thread_registered);
+      pthread_once (&tramp_thread_key_once, tramp_thread_key_create);
+      if (tramp_thread_key_ok
+	  && pthread_setspecific (tramp_thread_key,
+				  &tramp_thread_registered) == 0)
+	tramp_thread_registered = 1;
     }
 }
 
@@ -144,13 +233,13 @@ tramp_open_image (const void *addr, off64_t *offset)
   *offset = s.offset;
   int fd;
   if (s.path[0] != '\0')
-    fd = open (s.path, O_RDONLY | O_CLOEXEC);
+    fd = __open64_nocancel (s.path, O_RDONLY | O_CLOEXEC);
   else
     {
-      fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+      fd = __open64_nocancel ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
       const char *execfn = (const char *) getauxval (AT_EXECFN);
       if (fd < 0 && execfn != NULL)
-	fd = open (execfn, O_RDONLY | O_CLOEXEC);
+	fd = __open64_nocancel (execfn, O_RDONLY | O_CLOEXEC);
     }
   if (fd < 0 && errno != ENOMEM && errno != EMFILE && errno != ENFILE)
     __set_errno (ELIBACC);
@@ -184,8 +273,8 @@ tramp_trampfd_override (void)
 
 # define tramp_trampfd_syscall(nr, info) syscall ((nr), (info))
 # define tramp_trampfd_pwrite(fd, buf, len, offset) \
-  pwrite64 ((fd), (buf), (len), (offset))
-# define tramp_trampfd_close(fd) close (fd)
+  TRAMP_NOCANCEL (pwrite64 ((fd), (buf), (len), (offset)))
+# define tramp_trampfd_close(fd) __close_nocancel_nostatus (fd)
 #endif
 
 #endif /* tramp-os.h */

@@ -27,6 +27,7 @@
 #include <libc-lock.h>
 #include <not-cancel.h>
 #include <stdio.h>
+#include <sysdep.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -35,6 +36,9 @@
 /* Linux provides everything misc/tramp.c needs: file mappings with
    MAP_FIXED and mremap duplicates of shared mappings.  */
 #define TRAMP_OS_SUPPORTED 1
+
+/* libc has no internal alias of munlock.  */
+#define tramp_munlock(addr, len) INLINE_SYSCALL_CALL (munlock, addr, len)
 
 /* libc's own TLS is static TLS.  */
 #define TRAMP_TLS_MODEL attribute_tls_model_ie
