@@ -74,6 +74,7 @@ interrupt (int sig)
 {
   if (!a_busy)
     return;
+  int saved = errno;
   atomic_store (&done, 0);
   atomic_store (&b_index, a_index);
   sem_post (&request);
@@ -83,6 +84,7 @@ interrupt (int sig)
       nanosleep (&ts, NULL);
     }
   atomic_fetch_add (&interleaved, 1);
+  errno = saved;
 }
 
 static void *
@@ -190,17 +192,19 @@ do_test (void)
   struct sigaction sa = { .sa_handler = interrupt, .sa_flags = SA_RESTART };
   sigaction (SIGPROF, &sa, NULL);
   /* A timer of its own: alarm, the test driver's timeout, uses the
-     real-time interval timer.  Emulators deliver signals only between
-     blocks of translated code, where the stops are of little use:
-     fewer.  */
+     real-time interval timer.  Not under an emulator: qemu-user
+     delivers signals only between blocks of translated code, where the
+     stops are of little use, and under qemu-i386 a thread that took
+     one was seen to read another thread's errno afterwards.  */
   const char *emulator = getenv ("TST_TRAMP_EMULATOR");
-  long usec = emulator != NULL && *emulator != '\0' ? 1000 : 50;
+  bool emulated = emulator != NULL && *emulator != '\0';
   struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL,
 			  .sigev_signo = SIGPROF };
   timer_t timer;
   TEST_COMPARE (timer_create (CLOCK_MONOTONIC, &sev, &timer), 0);
-  struct itimerspec its = { { 0, usec * 1000 }, { 0, usec * 1000 } };
-  TEST_COMPARE (timer_settime (timer, 0, &its, NULL), 0);
+  struct itimerspec its = { { 0, 50000 }, { 0, 50000 } };
+  if (!emulated)
+    TEST_COMPARE (timer_settime (timer, 0, &its, NULL), 0);
   run (0, seconds);
   run (1, seconds);
   timer_delete (timer);
