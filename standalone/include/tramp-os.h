@@ -6,8 +6,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -86,61 +89,126 @@ tramp_thread_register (void)
     }
 }
 
-struct tramp_image_search
+/* The kernel's record of a mapping, from a line of /proc/self/maps.  */
+struct tramp_maps_entry
 {
-  const void *addr;
-  const char *path;
+  unsigned int dev_major;
+  unsigned int dev_minor;
+  unsigned long long ino;
+  /* File offset of the address looked up.  */
   off64_t offset;
+  /* As the kernel prints it: absolute, with a newline escaped.  */
+  char path[PATH_MAX];
 };
 
-static int
-tramp_image_search_cb (struct dl_phdr_info *info,
-		       size_t size __attribute__ ((unused)), void *closure)
+/* Parse LINE, a line of /proc/self/maps without its newline, into *E
+   if its mapping contains ADDR.  */
+static bool
+tramp_maps_line (char *line, uintptr_t addr, struct tramp_maps_entry *e)
 {
-  struct tramp_image_search *s = closure;
-  for (int i = 0; i < info->dlpi_phnum; i++)
-    {
-      const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-      ElfW(Addr) start = info->dlpi_addr + ph->p_vaddr;
-      if (ph->p_type == PT_LOAD && (ElfW(Addr)) s->addr >= start
-	  && (ElfW(Addr)) s->addr - start < ph->p_filesz)
-	{
-	  s->path = info->dlpi_name;
-	  s->offset = ph->p_offset + ((ElfW(Addr)) s->addr - start);
-	  return 1;
-	}
-    }
-  return 0;
+  unsigned long start, end;
+  unsigned long long offset;
+  int path = -1;
+  if (sscanf (line, "%lx-%lx %*s %llx %x:%x %llu %n", &start, &end, &offset,
+	      &e->dev_major, &e->dev_minor, &e->ino, &path) < 6
+      || addr < start || addr >= end)
+    return false;
+  e->offset = offset + (addr - start);
+  e->path[0] = '\0';
+  if (path > 0 && strlen (line + path) < sizeof e->path)
+    strcpy (e->path, line + path);
+  return true;
 }
 
-/* Open read-only the file the dynamic loader mapped ADDR from, and
-   store the file offset of ADDR in *OFFSET.  The loader's record is
-   the source, not /proc/self/maps.  The main program (a static link)
-   has no name there: /proc/self/exe names its inode even if its path
-   was replaced since, and AT_EXECFN is the fallback without /proc.  */
+/* Find the mapping containing ADDR in /proc/self/maps.  Return false
+   with errno set if there is none or /proc cannot be read.  Reads
+   with a fixed buffer: the caller may hold tramp_lock.  */
+static bool
+tramp_maps_find (const void *addr, struct tramp_maps_entry *e)
+{
+  int fd = open ("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  static char buf[PATH_MAX + 256];
+  size_t len = 0;
+  bool skip = false, found = false;
+  while (!found)
+    {
+      ssize_t n = read (fd, buf + len, sizeof buf - 1 - len);
+      if (n <= 0)
+	break;
+      len += n;
+      char *line = buf, *nl;
+      while (!found && (nl = memchr (line, '\n', buf + len - line)) != NULL)
+	{
+	  *nl = '\0';
+	  if (!skip)
+	    found = tramp_maps_line (line, (uintptr_t) addr, e);
+	  skip = false;
+	  line = nl + 1;
+	}
+      len -= line - buf;
+      memmove (buf, line, len);
+      /* A line longer than the buffer: not ours, drop its start.  */
+      if (len == sizeof buf - 1)
+	{
+	  len = 0;
+	  skip = true;
+	}
+    }
+  close (fd);
+  if (!found)
+    __set_errno (ENOENT);
+  return found;
+}
+
+/* Open read-only the file the loader (or, for a static executable,
+   the kernel) mapped ADDR from, and store the file offset of ADDR in
+   *OFFSET.  Only needed where the kernel cannot copy the mapping itself
+   (see tramp_map_code).  The path is the kernel's record of the
+   mapping, absolute even when the library was found through a relative
+   LD_LIBRARY_PATH and the process changed its directory since, and
+   never a path chosen by the caller of execve.  Whatever file is now
+   at that path, tramp_image_same then checks that its mapping is the
+   same file as the loader's.  Asking the loader (dl_iterate_phdr)
+   instead would take its lock while the caller holds tramp_lock.  */
 static inline int
 tramp_open_image (const void *addr, off64_t *offset)
 {
-  struct tramp_image_search s = { addr, NULL, 0 };
-  if (dl_iterate_phdr (tramp_image_search_cb, &s) == 0 || s.path == NULL)
+  static struct tramp_maps_entry e;
+  if (!tramp_maps_find (addr, &e) || e.ino == 0 || e.path[0] != '/')
     {
-      __set_errno (ELIBACC);
+      if (errno != ENOMEM && errno != EMFILE && errno != ENFILE)
+	__set_errno (ELIBACC);
       return -1;
     }
-  *offset = s.offset;
-  int fd;
-  if (s.path[0] != '\0')
-    fd = open (s.path, O_RDONLY | O_CLOEXEC);
-  else
-    {
-      fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-      const char *execfn = (const char *) getauxval (AT_EXECFN);
-      if (fd < 0 && execfn != NULL)
-	fd = open (execfn, O_RDONLY | O_CLOEXEC);
-    }
+  /* A file deleted or replaced since: open whatever is at its path now,
+     for a precise error.  */
+  static const char deleted[] = " (deleted)";
+  size_t len = strlen (e.path);
+  if (len > sizeof deleted - 1
+      && strcmp (e.path + len - (sizeof deleted - 1), deleted) == 0)
+    e.path[len - (sizeof deleted - 1)] = '\0';
+  *offset = e.offset;
+  int fd = open (e.path, O_RDONLY | O_CLOEXEC);
   if (fd < 0 && errno != ENOMEM && errno != EMFILE && errno != ENFILE)
     __set_errno (ELIBACC);
   return fd;
+}
+
+/* Whether COPY, just mapped from the descriptor tramp_open_image
+   returned, maps the same file as the loader's mapping of ADDR, at
+   the same offset, as the kernel records both.  Comparing the
+   kernel's records of the two mappings, rather than fstat of the
+   descriptor with the mapping, also holds on overlayfs, where a
+   mapping records the underlying file.  */
+static inline bool
+tramp_image_same (const void *addr, const void *copy)
+{
+  static struct tramp_maps_entry a, c;
+  return (tramp_maps_find (addr, &a) && tramp_maps_find (copy, &c)
+	  && a.ino != 0 && a.ino == c.ino && a.dev_major == c.dev_major
+	  && a.dev_minor == c.dev_minor && a.offset == c.offset);
 }
 
 /* trampfd, the kernel-generated trampolines of an out-of-tree kernel
