@@ -7,9 +7,9 @@ TEST_LIBS := -L$(O) -ltramp -Wl,-rpath,$(O) -pthread
 
 # Tests linked with libtramp.so, and with libtramp.a (-static).
 DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork
-STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static)
+STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static tst-firstuse-static)
 # Standalone-only tests, from tests/.
-EXTRA_TESTS := tst-replaced tst-scale
+EXTRA_TESTS := tst-replaced tst-firstuse tst-scale
 ALL_TESTS := $(DYN_TESTS) $(STATIC_TESTS) $(EXTRA_TESTS)
 
 $(O)/tests/support.o: $(TOP)/standalone/support/support.c | $(O)
@@ -26,9 +26,17 @@ $(O)/tests/tst-tramp-static: $(TOP)/misc/tst-tramp-static.c \
 	  -pthread -o $@
 
 $(addprefix $(O)/tests/,$(EXTRA_TESTS)): $(O)/tests/%: $(TOP)/tests/%.c \
-    $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/libtramp.so
+    $(TOP)/misc/tst-tramp.h $(TOP)/tests/tst-firstuse.h $(O)/tests/support.o \
+    $(O)/libtramp.so
 	$(CC) $(TEST_CFLAGS) -DLIBTRAMP_DIR='"$(O)"' $< $(O)/tests/support.o \
 	  $(TEST_LIBS) -ldl -o $@
+
+# The first-use test again, on a static program that copies itself.
+$(O)/tests/tst-firstuse-static: $(TOP)/tests/tst-firstuse.c \
+    $(TOP)/tests/tst-firstuse.h $(TOP)/misc/tst-tramp.h $(O)/tests/support.o \
+    $(O)/libtramp.a
+	$(CC) $(TEST_CFLAGS) -DTST_STATIC -static $< $(O)/tests/support.o \
+	  $(O)/libtramp.a -pthread -o $@
 
 # The replaced-file test also needs the static test and a library that
 # takes the re-open path qemu-user takes, as if mremap could not
