@@ -168,19 +168,32 @@ tramp_maps_find (const void *addr, struct tramp_maps_entry *e)
    (see tramp_map_code).  The path is the kernel's record of the
    mapping, absolute even when the library was found through a relative
    LD_LIBRARY_PATH and the process changed its directory since, and
-   never a path chosen by the caller of execve.  Whatever file is now
+   never a path chosen by the caller of execve; for the executable,
+   /proc/self/exe.  Whatever file is now
    at that path, tramp_image_same then checks that its mapping is the
    same file as the loader's.  Asking the loader (dl_iterate_phdr)
    instead would take its lock while the caller holds tramp_lock.  */
 static inline int
 tramp_open_image (const void *addr, off64_t *offset)
 {
-  static struct tramp_maps_entry e;
+  static struct tramp_maps_entry e, exe;
   if (!tramp_maps_find (addr, &e) || e.ino == 0 || e.path[0] != '/')
     {
       if (errno != ENOMEM && errno != EMFILE && errno != ENFILE)
 	__set_errno (ELIBACC);
       return -1;
+    }
+  /* In the executable (a static link): /proc/self/exe names the inode
+     the kernel mapped even if its path was replaced since.  */
+  const void *phdr = (const void *) getauxval (AT_PHDR);
+  if (phdr != NULL && tramp_maps_find (phdr, &exe) && exe.ino == e.ino
+      && exe.dev_major == e.dev_major && exe.dev_minor == e.dev_minor)
+    {
+      *offset = e.offset;
+      int fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+      if (fd < 0 && errno != ENOMEM && errno != EMFILE && errno != ENFILE)
+	__set_errno (ELIBACC);
+      return fd;
     }
   /* A file deleted or replaced since: open whatever is at its path now,
      for a precise error.  */
