@@ -82,9 +82,10 @@ __BEGIN_DECLS
      ENOMEM   no memory or address space for a new table;
      ENOSYS   trampolines are not supported on this architecture or
               system;
-     ELIBACC  the file holding the trampoline code cannot be opened;
-     ELIBBAD  that file no longer holds the expected code (it was
-              replaced on disk before the first table was mapped).  */
+     ELIBACC  Linux before 5.13 only: the file holding the trampoline
+              code cannot be opened at the first allocation;
+     ELIBBAD  Linux before 5.13 only: that file is not the one loaded
+              (it was replaced on disk before the first allocation).  */
 extern void *tramp_alloc (void *__code, void *__data) __THROW __wur;
 
 /* Make the trampoline TRAMP call CODE with DATA.  Return 0, or -1 with
