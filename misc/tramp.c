@@ -379,13 +379,35 @@ tramp_map_template (void)
   return false;
 }
 
-/* Set once the kernel has refused to copy the loader's mapping.  The
-   re-open test variant (tests/tst-replaced.c) starts without it.  */
+/* Whether copies of the loader's mapping are made: 0 before the first
+   table, then 1, or -1 once the kernel has refused.  The re-open test
+   variant (tests/tst-replaced.c) starts without.  */
 #ifdef TRAMP_TEST_NO_MREMAP
-static bool tramp_no_copy = true;
+static int tramp_copy_state = -1;
 #else
-static bool tramp_no_copy;
+static int tramp_copy_state;
 #endif
+
+/* Whether mremap (MREMAP_DONTUNMAP) leaves the old range mapped, as the
+   kernel does.  qemu-user passes the flag to the host but drops the old
+   range from its own map of the guest's memory, so a copy of the
+   loader's mapping would take the library's text away under it.  Tried
+   once, on a scratch page that must still be mapped afterwards.  */
+static bool
+tramp_copy_probe (void)
+{
+  size_t pagesize = __getpagesize ();
+  char *old = __mmap (NULL, 2 * pagesize, PROT_READ,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (old == MAP_FAILED)
+    return false;
+  bool works = (__mremap (old, pagesize, pagesize,
+			  MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+			  old + pagesize) != MAP_FAILED
+		&& tramp_page_mapped (old));
+  __munmap (old, 2 * pagesize);
+  return works;
+}
 
 /* Copy the loader's own mapping of the table (libc's text, or the
    executable's that the kernel mapped in a static link) to SPAN.  With
@@ -418,15 +440,17 @@ tramp_copy_own (char *span)
 static bool
 tramp_map_code (char *span)
 {
-  if (!tramp_no_copy)
+  if (tramp_copy_state == 0)
+    tramp_copy_state = tramp_copy_probe () ? 1 : -1;
+  if (tramp_copy_state > 0)
     {
       if (tramp_copy_own (span))
 	return true;
       if (errno == ENOMEM || errno == EAGAIN)
 	return false;
-      /* An older kernel, or an emulator: use the file from now on.  */
+      /* A kernel before 5.13: use the file from now on.  */
       if (errno == EINVAL)
-	tramp_no_copy = true;
+	tramp_copy_state = -1;
     }
   /* Without it, the file is opened once, at the first table, for a
      MAP_SHARED template that mremap with an old size of 0 duplicates

@@ -209,6 +209,14 @@ tramp_open_image (const void *addr, off64_t *offset)
   return fd;
 }
 
+/* Whether the page at PAGE is mapped.  */
+static inline bool
+tramp_page_mapped (void *page)
+{
+  unsigned char vec[1];
+  return mincore (page, getpagesize (), vec) == 0;
+}
+
 /* Whether COPY, just mapped from the descriptor tramp_open_image
    returned, maps the same file as the loader's mapping of ADDR, at
    the same offset, as the kernel records both.  Comparing the

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sysdep.h>
 #include <unistd.h>
 
 /* Linux provides everything misc/tramp.c needs: file mappings with
@@ -124,6 +125,15 @@ tramp_open_image (const void *addr, off64_t *offset)
 	}
     }
   return fd;
+}
+
+/* Whether the page at PAGE is mapped.  mincore has no internal alias:
+   call the kernel directly.  */
+static inline bool
+tramp_page_mapped (void *page)
+{
+  unsigned char vec[1];
+  return INTERNAL_SYSCALL_CALL (mincore, page, __getpagesize (), vec) == 0;
 }
 
 /* Whether COPY, just mapped from the descriptor tramp_open_image
