@@ -392,21 +392,23 @@ static int tramp_copy_state;
    kernel does.  qemu-user passes the flag to the host but drops the old
    range from its own map of the guest's memory, so a copy of the
    loader's mapping would take the library's text away under it.  Tried
-   once, on a scratch page that must still be mapped afterwards.  */
-static bool
+   once, on a scratch page that must still be mapped afterwards.  Return
+   the new tramp_copy_state, or 0 with errno set if no scratch page can
+   be had.  */
+static int
 tramp_copy_probe (void)
 {
   size_t pagesize = __getpagesize ();
   char *old = __mmap (NULL, 2 * pagesize, PROT_READ,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (old == MAP_FAILED)
-    return false;
+    return 0;
   bool works = (__mremap (old, pagesize, pagesize,
 			  MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
 			  old + pagesize) != MAP_FAILED
 		&& tramp_page_mapped (old));
   __munmap (old, 2 * pagesize);
-  return works;
+  return works ? 1 : -1;
 }
 
 /* Copy the loader's own mapping of the table (libc's text, or the
@@ -440,8 +442,9 @@ tramp_copy_own (char *span)
 static bool
 tramp_map_code (char *span)
 {
-  if (tramp_copy_state == 0)
-    tramp_copy_state = tramp_copy_probe () ? 1 : -1;
+  if (tramp_copy_state == 0
+      && (tramp_copy_state = tramp_copy_probe ()) == 0)
+    return false;
   if (tramp_copy_state > 0)
     {
       if (tramp_copy_own (span))
