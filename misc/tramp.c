@@ -326,7 +326,9 @@ tramp_map_image (void *addr, int flags)
 		   fd, offset);
   if (result == MAP_FAILED)
     goto out;
-  if (!tramp_image_same (__tramp_table, result)
+  /* The first mapping is checked to be the file the loader mapped;
+     later ones, to be the same file as the first.  */
+  if ((tramp_template == NULL && !tramp_image_same (__tramp_table, result))
       || memcmp (result, __tramp_table, TRAMP_TABLE_SIZE) != 0)
     {
       /* Never leave foreign code mapped.  */

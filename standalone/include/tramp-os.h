@@ -173,37 +173,45 @@ tramp_maps_find (const void *addr, struct tramp_maps_entry *e)
    at that path, tramp_image_same then checks that its mapping is the
    same file as the loader's.  Asking the loader (dl_iterate_phdr)
    instead would take its lock while the caller holds tramp_lock.  */
+/* The loader's mapping of the table, looked up once: it stays the same
+   while the library is loaded.  Written under tramp_lock.  */
+static struct tramp_maps_entry tramp_image;
+static bool tramp_image_known;
+static bool tramp_image_in_exe;
+
 static inline int
 tramp_open_image (const void *addr, off64_t *offset)
 {
-  static struct tramp_maps_entry e, exe;
-  if (!tramp_maps_find (addr, &e) || e.ino == 0 || e.path[0] != '/')
+  if (!tramp_image_known)
     {
-      if (errno != ENOMEM && errno != EMFILE && errno != ENFILE)
-	__set_errno (ELIBACC);
-      return -1;
+      static struct tramp_maps_entry exe;
+      if (!tramp_maps_find (addr, &tramp_image) || tramp_image.ino == 0
+	  || tramp_image.path[0] != '/')
+	{
+	  if (errno != ENOMEM && errno != EMFILE && errno != ENFILE)
+	    __set_errno (ELIBACC);
+	  return -1;
+	}
+      /* In the executable (a static link): /proc/self/exe names the
+	 inode the kernel mapped even if its path was replaced since.  */
+      const void *phdr = (const void *) getauxval (AT_PHDR);
+      tramp_image_in_exe = (phdr != NULL && tramp_maps_find (phdr, &exe)
+			    && exe.ino == tramp_image.ino
+			    && exe.dev_major == tramp_image.dev_major
+			    && exe.dev_minor == tramp_image.dev_minor);
+      /* A file deleted or replaced since: open whatever is at its path
+	 now, for a precise error.  */
+      static const char deleted[] = " (deleted)";
+      size_t len = strlen (tramp_image.path);
+      if (len > sizeof deleted - 1
+	  && strcmp (tramp_image.path + len - (sizeof deleted - 1),
+		     deleted) == 0)
+	tramp_image.path[len - (sizeof deleted - 1)] = '\0';
+      tramp_image_known = true;
     }
-  /* In the executable (a static link): /proc/self/exe names the inode
-     the kernel mapped even if its path was replaced since.  */
-  const void *phdr = (const void *) getauxval (AT_PHDR);
-  if (phdr != NULL && tramp_maps_find (phdr, &exe) && exe.ino == e.ino
-      && exe.dev_major == e.dev_major && exe.dev_minor == e.dev_minor)
-    {
-      *offset = e.offset;
-      int fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-      if (fd < 0 && errno != ENOMEM && errno != EMFILE && errno != ENFILE)
-	__set_errno (ELIBACC);
-      return fd;
-    }
-  /* A file deleted or replaced since: open whatever is at its path now,
-     for a precise error.  */
-  static const char deleted[] = " (deleted)";
-  size_t len = strlen (e.path);
-  if (len > sizeof deleted - 1
-      && strcmp (e.path + len - (sizeof deleted - 1), deleted) == 0)
-    e.path[len - (sizeof deleted - 1)] = '\0';
-  *offset = e.offset;
-  int fd = open (e.path, O_RDONLY | O_CLOEXEC);
+  *offset = tramp_image.offset;
+  int fd = open (tramp_image_in_exe ? "/proc/self/exe" : tramp_image.path,
+		 O_RDONLY | O_CLOEXEC);
   if (fd < 0 && errno != ENOMEM && errno != EMFILE && errno != ENFILE)
     __set_errno (ELIBACC);
   return fd;
@@ -226,10 +234,11 @@ tramp_page_mapped (void *page)
 static inline bool
 tramp_image_same (const void *addr, const void *copy)
 {
-  static struct tramp_maps_entry a, c;
-  return (tramp_maps_find (addr, &a) && tramp_maps_find (copy, &c)
-	  && a.ino != 0 && a.ino == c.ino && a.dev_major == c.dev_major
-	  && a.dev_minor == c.dev_minor && a.offset == c.offset);
+  static struct tramp_maps_entry c;
+  return (tramp_image_known && tramp_maps_find (copy, &c)
+	  && c.ino == tramp_image.ino && c.dev_major == tramp_image.dev_major
+	  && c.dev_minor == tramp_image.dev_minor
+	  && c.offset == tramp_image.offset);
 }
 
 /* trampfd, the kernel-generated trampolines of an out-of-tree kernel
