@@ -97,14 +97,16 @@ struct tramp_maps_entry
   unsigned long long ino;
   /* File offset of the address looked up.  */
   off64_t offset;
-  /* As the kernel prints it: absolute, with a newline escaped.  */
-  char path[PATH_MAX];
+  /* As the kernel prints it (absolute, a newline escaped), in memory
+     from malloc, if the caller asked for it; else NULL.  */
+  char *path;
 };
 
 /* Parse LINE, a line of /proc/self/maps without its newline, into *E
-   if its mapping contains ADDR.  */
+   if its mapping contains ADDR.  Copy the path if WANT_PATH.  */
 static bool
-tramp_maps_line (char *line, uintptr_t addr, struct tramp_maps_entry *e)
+tramp_maps_line (char *line, uintptr_t addr, struct tramp_maps_entry *e,
+		 bool want_path)
 {
   unsigned long start, end;
   unsigned long long offset;
@@ -114,22 +116,21 @@ tramp_maps_line (char *line, uintptr_t addr, struct tramp_maps_entry *e)
       || addr < start || addr >= end)
     return false;
   e->offset = offset + (addr - start);
-  e->path[0] = '\0';
-  if (path > 0 && strlen (line + path) < sizeof e->path)
-    strcpy (e->path, line + path);
+  e->path = want_path && path > 0 ? strdup (line + path) : NULL;
   return true;
 }
 
-/* Find the mapping containing ADDR in /proc/self/maps.  Return false
-   with errno set if there is none or /proc cannot be read.  Reads
-   with a fixed buffer: the caller may hold tramp_lock.  */
+/* Find the mapping containing ADDR in /proc/self/maps, and its path if
+   WANT_PATH.  Return false with errno set if there is none or /proc
+   cannot be read.  */
 static bool
-tramp_maps_find (const void *addr, struct tramp_maps_entry *e)
+tramp_maps_find (const void *addr, struct tramp_maps_entry *e,
+		 bool want_path)
 {
   int fd = open ("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return false;
-  static char buf[PATH_MAX + 256];
+  char buf[PATH_MAX + 256];
   size_t len = 0;
   bool skip = false, found = false;
   while (!found)
@@ -143,7 +144,7 @@ tramp_maps_find (const void *addr, struct tramp_maps_entry *e)
 	{
 	  *nl = '\0';
 	  if (!skip)
-	    found = tramp_maps_line (line, (uintptr_t) addr, e);
+	    found = tramp_maps_line (line, (uintptr_t) addr, e, want_path);
 	  skip = false;
 	  line = nl + 1;
 	}
@@ -184,18 +185,22 @@ tramp_open_image (const void *addr, off64_t *offset)
 {
   if (!tramp_image_known)
     {
-      static struct tramp_maps_entry exe;
-      if (!tramp_maps_find (addr, &tramp_image) || tramp_image.ino == 0
+      struct tramp_maps_entry exe;
+      if (!tramp_maps_find (addr, &tramp_image, true)
+	  || tramp_image.ino == 0 || tramp_image.path == NULL
 	  || tramp_image.path[0] != '/')
 	{
 	  if (errno != ENOMEM && errno != EMFILE && errno != ENFILE)
 	    __set_errno (ELIBACC);
+	  free (tramp_image.path);
+	  tramp_image.path = NULL;
 	  return -1;
 	}
       /* In the executable (a static link): /proc/self/exe names the
 	 inode the kernel mapped even if its path was replaced since.  */
       const void *phdr = (const void *) getauxval (AT_PHDR);
-      tramp_image_in_exe = (phdr != NULL && tramp_maps_find (phdr, &exe)
+      tramp_image_in_exe = (phdr != NULL
+			    && tramp_maps_find (phdr, &exe, false)
 			    && exe.ino == tramp_image.ino
 			    && exe.dev_major == tramp_image.dev_major
 			    && exe.dev_minor == tramp_image.dev_minor);
@@ -234,8 +239,8 @@ tramp_page_mapped (void *page)
 static inline bool
 tramp_image_same (const void *addr, const void *copy)
 {
-  static struct tramp_maps_entry c;
-  return (tramp_image_known && tramp_maps_find (copy, &c)
+  struct tramp_maps_entry c;
+  return (tramp_image_known && tramp_maps_find (copy, &c, false)
 	  && c.ino == tramp_image.ino && c.dev_major == tramp_image.dev_major
 	  && c.dev_minor == tramp_image.dev_minor
 	  && c.offset == tramp_image.offset);
