@@ -141,7 +141,14 @@ enter (const char *mode)
       return 0;
     }
   if (strcmp (mode, "chroot") == 0)
-    return fs_chroot ();
+    {
+      /* Next to DIR, in the test's own directory.  */
+      char empty[4200];
+      snprintf (empty, sizeof empty, "%s", dir);
+      snprintf (strrchr (empty, '/'), sizeof empty - strlen (dir),
+		"/empty");
+      return fs_chroot (empty);
+    }
   if (strcmp (mode, "newns") == 0)
     return fs_newns (dir);
   if (strcmp (mode, "landlock") == 0)
@@ -314,6 +321,9 @@ do_test (void)
 #ifdef TST_STATIC
   unlink (self);
 #endif
+  char empty[4200];
+  snprintf (empty, sizeof empty, "%s/empty", tmpdir);
+  rmdir (empty);
   rmdir (dir);
   rmdir (tmpdir);
   return 0;

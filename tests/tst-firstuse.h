@@ -87,23 +87,13 @@ fs_copy (const char *from, const char *to, off_t poison_at,
   return 0;
 }
 
-/* A directory with nothing in it, made once.  */
-static __attribute__ ((unused)) const char *
-fs_empty_dir (void)
-{
-  static char dir[] = "/tmp/tst-firstuse-empty-XXXXXX";
-  static bool made;
-  if (!made && mkdtemp (dir) == NULL)
-    return NULL;
-  made = true;
-  return dir;
-}
-
+/* Change the root directory to EMPTY, made here if needed (the caller
+   removes it).  */
 static __attribute__ ((unused)) int
-fs_chroot (void)
+fs_chroot (const char *empty)
 {
-  const char *dir = fs_empty_dir ();
-  if (dir == NULL || chroot (dir) != 0 || chdir ("/") != 0)
+  if ((mkdir (empty, 0755) != 0 && errno != EEXIST)
+      || chroot (empty) != 0 || chdir ("/") != 0)
     {
       printf ("warning: cannot chroot into an empty directory: %m\n");
       return -1;
