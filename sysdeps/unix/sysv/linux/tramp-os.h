@@ -28,6 +28,7 @@
 #include <not-cancel.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sysdep.h>
