@@ -27,13 +27,18 @@
    then anonymous read+write data pages.  Nothing is ever mapped writable and executable,
    no anonymous memory is executable, and nothing is mprotected.
 
-   At first use the file is opened once, read-only, and one MAP_SHARED
-   template of the table is mapped, checked byte for byte against the
-   table in memory, and the descriptor closed.  Each new instance is a
-   mremap duplicate of the template, so a later replacement of the file
-   on disk changes nothing.  Where mremap cannot duplicate (qemu-user),
-   the file is opened again and must be the same inode with the same
-   bytes.
+   Each new instance copies the loader's own mapping of the table with
+   mremap (MREMAP_DONTUNMAP): the copy maps the very file the loader
+   mapped, found without a path or a descriptor, so a file replaced on
+   disk, a chroot, a mount namespace or a sandbox refusing open make no
+   difference, not even before the first table.  Where the kernel
+   cannot do that (before Linux 5.13, qemu-user), the file is opened
+   once, read-only, at the first table: one MAP_SHARED template of the
+   table is mapped, checked to be the file the loader mapped and byte
+   for byte against the table in memory, and the descriptor closed.
+   Each new instance is then a mremap duplicate of the template; where
+   mremap cannot duplicate either, the file is opened again and must be
+   the same inode with the same bytes.
 
    Spans are carved from regions reserved PROT_NONE, so the table of any
    address is found by arithmetic.  A region is as large as the
@@ -84,6 +89,11 @@
 #include <tramp-table.h>
 #include <tramp-os.h>
 #include <tramp-trampfd.h>
+
+/* Linux 5.7; older headers lack it.  */
+#ifndef MREMAP_DONTUNMAP
+# define MREMAP_DONTUNMAP 4
+#endif
 
 #if defined TRAMP_TABLE_SIZE && TRAMP_OS_SUPPORTED
 
@@ -413,7 +423,8 @@ tramp_list_append (struct tramp_table **list, struct tramp_table *table)
 /* Open the file holding the table, check that it holds the same bytes
    (and, after the first time, that it is the same file), and map its
    copy of the table at ADDR (or anywhere if ADDR is NULL) with FLAGS.
-   Return the mapping or MAP_FAILED with errno set.  */
+   Return the mapping or MAP_FAILED with errno set.  Only used where the
+   kernel cannot copy the loader's own mapping (see tramp_map_code).  */
 static void *
 tramp_map_image (void *addr, int flags)
 {
@@ -440,7 +451,10 @@ tramp_map_image (void *addr, int flags)
 		   fd, offset);
   if (result == MAP_FAILED)
     goto out;
-  if (memcmp (result, __tramp_table, TRAMP_TABLE_SIZE) != 0)
+  /* The first mapping is checked to be the file the loader mapped;
+     later ones, to be the same file as the first.  */
+  if ((tramp_template == NULL && !tramp_image_same (__tramp_table, result))
+      || memcmp (result, __tramp_table, TRAMP_TABLE_SIZE) != 0)
     {
       /* Never leave foreign code mapped.  */
       if (addr == NULL)
@@ -460,38 +474,121 @@ tramp_map_image (void *addr, int flags)
   return result;
 }
 
-/* Map the template once; called with the lock held.  The outcome is
-   final: a file replaced on disk does not come back.  */
+/* Whether new tables can be made; called with the lock held.  False,
+   with errno set, once the file was found not to be the one mapped: a
+   file replaced on disk does not come back.  */
 static bool
 tramp_init (void)
 {
-  if (tramp_template != NULL)
-    return true;
   if (tramp_init_errno == 0)
-    {
-      void *template = tramp_map_image (NULL, MAP_SHARED);
-      if (template != MAP_FAILED)
-	{
-	  tramp_template = template;
-	  return true;
-	}
-      tramp_init_errno = errno;
-      /* Running out of memory is not a verdict on the file.  */
-      if (errno == ENOMEM || errno == EMFILE || errno == ENFILE
-	  || errno == EINTR || errno == EAGAIN)
-	{
-	  tramp_init_errno = 0;
-	  return false;
-	}
-    }
+    return true;
   __set_errno (tramp_init_errno);
   return false;
 }
 
-/* Map a copy of the table at SPAN.  */
+/* Map the template from the file; called with the lock held.  Record
+   a verdict on the file for tramp_init.  */
+static bool
+tramp_map_template (void)
+{
+  if (tramp_template != NULL)
+    return true;
+  void *template = tramp_map_image (NULL, MAP_SHARED);
+  if (template != MAP_FAILED)
+    {
+      tramp_template = template;
+      return true;
+    }
+  /* Running out of memory is not a verdict on the file.  */
+  if (errno != ENOMEM && errno != EMFILE && errno != ENFILE
+      && errno != EINTR && errno != EAGAIN)
+    tramp_init_errno = errno;
+  return false;
+}
+
+/* Whether copies of the loader's mapping are made: 0 before the first
+   table, then 1, or -1 once the kernel has refused.  The re-open test
+   variant (tests/tst-replaced.c) starts without.  */
+#ifdef TRAMP_TEST_NO_MREMAP
+static int tramp_copy_state = -1;
+#else
+static int tramp_copy_state;
+#endif
+
+/* Whether mremap (MREMAP_DONTUNMAP) leaves the old range mapped, as the
+   kernel does.  qemu-user passes the flag to the host but drops the old
+   range from its own map of the guest's memory, so a copy of the
+   loader's mapping would take the library's text away under it.  Tried
+   once, on a scratch page that must still be mapped afterwards.  Return
+   the new tramp_copy_state, or 0 with errno set if no scratch page can
+   be had.  */
+static int
+tramp_copy_probe (void)
+{
+  size_t pagesize = __getpagesize ();
+  char *old = __mmap (NULL, 2 * pagesize, PROT_READ,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (old == MAP_FAILED)
+    return 0;
+  bool works = (__mremap (old, pagesize, pagesize,
+			  MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+			  old + pagesize) != MAP_FAILED
+		&& tramp_page_mapped (old));
+  __munmap (old, 2 * pagesize);
+  return works ? 1 : -1;
+}
+
+/* Copy the loader's own mapping of the table (libc's text, or the
+   executable's that the kernel mapped in a static link) to SPAN.  With
+   MREMAP_DONTUNMAP, mremap moves the page tables of the range to SPAN
+   and leaves the range itself mapped, to be faulted in again from the
+   same file: SPAN becomes a private read+exec mapping of the very file
+   the loader mapped, at the same offset, with the same protection.
+   No path, no descriptor and no /proc is involved, so a file replaced
+   or deleted on disk, a chroot, a mount namespace, Landlock or a
+   seccomp filter refusing open change nothing.  A page of the range
+   that a debugger has written to would move along as a private page:
+   the comparison rejects it.  Linux supports this for file mappings
+   since 5.13; before, the result is EINVAL.  */
+static bool
+tramp_copy_own (char *span)
+{
+  if (__mremap ((void *) __tramp_table, TRAMP_TABLE_SIZE, TRAMP_TABLE_SIZE,
+		MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+		span) == MAP_FAILED)
+    return false;
+  if (memcmp (span, __tramp_table, TRAMP_TABLE_SIZE) == 0)
+    return true;
+  __mmap (span, TRAMP_TABLE_SIZE, PROT_NONE,
+	  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+  __set_errno (ELIBBAD);
+  return false;
+}
+
+/* Map a copy of the table at SPAN.  Called with the lock held.  */
 static bool
 tramp_map_code (char *span)
 {
+  if (tramp_copy_state == 0
+      && (tramp_copy_state = tramp_copy_probe ()) == 0)
+    return false;
+  if (tramp_copy_state > 0)
+    {
+      if (tramp_copy_own (span))
+	return true;
+      if (errno == ENOMEM || errno == EAGAIN)
+	return false;
+      /* A kernel before 5.13: use the file from now on.  */
+      if (errno == EINVAL)
+	tramp_copy_state = -1;
+    }
+  /* Without it, the file is opened once, at the first table, for a
+     MAP_SHARED template that mremap with an old size of 0 duplicates
+     without the file; where that legacy case is refused too, the file
+     is opened again for each table.  Both check the file's identity
+     and bytes.  */
+  if (!tramp_map_template ())
+    return false;
 #ifndef TRAMP_TEST_NO_MREMAP
   if (__mremap (tramp_template, 0, TRAMP_TABLE_SIZE,
 		MREMAP_MAYMOVE | MREMAP_FIXED, span) != MAP_FAILED)

@@ -262,6 +262,16 @@ else
   cat "$out/static.err"
   result FAIL "standalone: build tst-tramp-static against the new libc.a"
 fi
+# The first trampoline of a static program after its file was replaced
+# or in a sandbox (tests/tst-firstuse.c, which copies itself).
+if $cc "${cflags[@]}" -DTST_STATIC -static -B"$build/csu/" -L"$build" \
+     "$top/tests/tst-firstuse.c" "$out/support.o" \
+     -o "$out/tst-firstuse-static" 2> "$out/firstuse.err"; then
+  built+=(tst-firstuse-static)
+else
+  cat "$out/firstuse.err"
+  result FAIL "standalone: build tst-firstuse-static against the new libc.a"
+fi
 $cc -O2 "$top/tests/wx-policy.c" -o "$out/wx-policy"
 $cc -O2 "$top/tests/wx-control.c" -o "$out/wx-control"
 $cc -O2 -Wl,-z,execstack "$top/tests/wx-execstack.c" -o "$out/wx-execstack"
@@ -288,24 +298,32 @@ else
   echo "standalone suite through testrun.sh: $p passed, $f failed"
 fi
 
-# libc.so.6 replaced or deleted on disk: the link_map's recorded file
-# identity is what the new libc checks.  Each case runs on its own copy
-# of libc.so.6, found first through ld.so --library-path.
-if $cc "${cflags[@]}" "$top/tests/tst-libc-replaced.c" "${ldflags[@]}" \
-     -o "$out/tst-libc-replaced" 2> "$out/replaced.err"; then
-  for mode in keep inode unlink after; do
-    d=$out/libc-$mode
-    mkdir -p "$d"
-    cp "$build/libc.so" "$d/libc.so.6"
-    if "$build/elf/ld.so" --library-path "$d:$libdirs" \
-	 "$out/tst-libc-replaced" "$mode" "$d/libc.so.6" \
-	 > "$out/replaced-$mode.log" 2>&1; then
-      result PASS "libc.so.6 on disk: $mode" "($(tail -n 1 \
-	"$out/replaced-$mode.log"))"
-    else
-      sed 's/^/    /' "$out/replaced-$mode.log"
-      result FAIL "libc.so.6 on disk: $mode"
-    fi
+# libc.so.6 replaced or deleted on disk, or the process in a sandbox,
+# before the first trampoline; and with the kernel's copy of libc's
+# mapping refused, the file-based fallbacks with the identity the
+# link_map recorded.  Each case runs on its own copy of libc.so.6, found
+# first through ld.so --library-path, plainly and under the W^X policy.
+if $cc "${cflags[@]}" -I"$top/tests" "$top/tests/tst-libc-replaced.c" \
+     "${ldflags[@]}" -o "$out/tst-libc-replaced" 2> "$out/replaced.err"; then
+  for mode in keep inode unlink chroot newns landlock seccomp after \
+	      nocopy nocopy-nodup nocopy-inode nocopy-unlink; do
+    for policy in "" "$out/wx-policy"; do
+      d=$out/libc-$mode
+      name="libc.so.6 first use: $mode${policy:+ (W^X policy)}"
+      rm -rf "$d"
+      mkdir -p "$d"
+      cp "$build/libc.so" "$d/libc.so.6"
+      $policy "$build/elf/ld.so" --library-path "$d:$libdirs" \
+	"$out/tst-libc-replaced" "$mode" "$d/libc.so.6" \
+	> "$out/replaced-$mode.log" 2>&1
+      case $? in
+	0) result PASS "$name" "($(tail -n 1 "$out/replaced-$mode.log"))" ;;
+	77) sed 's/^/    /' "$out/replaced-$mode.log"
+	    result UNSUPPORTED "$name" ;;
+	*) sed 's/^/    /' "$out/replaced-$mode.log"
+	   result FAIL "$name" ;;
+      esac
+    done
   done
 else
   cat "$out/replaced.err"

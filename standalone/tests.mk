@@ -17,10 +17,11 @@ DYN_TESTS := tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-fork-child \
 	     $(if $(filter tsan,$(SANITIZE)),,tst-tramp-model) \
 	     tst-tramp-race tst-tramp-corrupt tst-tramp-limits \
 	     $(if $(SANITIZE),,tst-tramp-mapcount)
-STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static tst-tramp-ctor-static)
+STATIC_TESTS := $(if $(SANITIZE),,tst-tramp-static tst-tramp-ctor-static \
+				  tst-firstuse-static)
 # Standalone-only tests, from tests/.  tst-fault defines mmap and
 # friends, which the sanitizers' own interceptors would fight over.
-EXTRA_TESTS := tst-replaced tst-scale $(if $(SANITIZE),,tst-fault)
+EXTRA_TESTS := tst-replaced tst-firstuse tst-scale $(if $(SANITIZE),,tst-fault)
 # The cancellation test again with the library that re-opens its file
 # for every table (the qemu-user path), and fork handlers registered
 # before libtramp is loaded with dlopen.
@@ -60,9 +61,17 @@ $(O)/tests/tst-tramp-atfork: $(TOP)/misc/tst-tramp-atfork.c \
 	  -ldl -pthread -o $@
 
 $(addprefix $(O)/tests/,$(EXTRA_TESTS)): $(O)/tests/%: $(TOP)/tests/%.c \
-    $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/libtramp.so
+    $(TOP)/misc/tst-tramp.h $(TOP)/tests/tst-firstuse.h $(O)/tests/support.o \
+    $(O)/libtramp.so
 	$(CC) $(TEST_CFLAGS) -DLIBTRAMP_DIR='"$(O)"' $< $(O)/tests/support.o \
 	  $(TEST_LIBS) -ldl -o $@
+
+# The first-use test again, on a static program that copies itself.
+$(O)/tests/tst-firstuse-static: $(TOP)/tests/tst-firstuse.c \
+    $(TOP)/tests/tst-firstuse.h $(TOP)/misc/tst-tramp.h $(O)/tests/support.o \
+    $(O)/libtramp.a
+	$(CC) $(TEST_CFLAGS) -DTST_STATIC -static $< $(O)/tests/support.o \
+	  $(O)/libtramp.a -pthread -o $@
 
 # The replaced-file test also needs the static test and a library that
 # takes the re-open path qemu-user takes, as if mremap could not

@@ -86,9 +86,12 @@ __BEGIN_DECLS
      EAGAIN   the new table would exceed RLIMIT_MEMLOCK (mlockall);
      ENOSYS   trampolines are not supported on this architecture or
               system;
-     ELIBACC  the file holding the trampoline code cannot be opened;
-     ELIBBAD  that file no longer holds the expected code (it was
-              replaced on disk before the first table was mapped);
+   Only where the kernel cannot copy the library's own mapping of the
+   table (Linux before 5.13), the file is opened at the first
+   allocation, and then also:
+     ELIBACC  that file cannot be opened;
+     ELIBBAD  that file is not the one loaded (it was replaced on disk
+              before the first allocation);
      EMFILE, ENFILE
               no file descriptor to open that file (a later call tries
               again);

@@ -6,9 +6,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -189,61 +191,163 @@ tramp_thread_register (void)
     }
 }
 
-struct tramp_image_search
+/* The kernel's record of a mapping, from a line of /proc/self/maps.  */
+struct tramp_maps_entry
 {
-  const void *addr;
-  const char *path;
+  unsigned int dev_major;
+  unsigned int dev_minor;
+  unsigned long long ino;
+  /* File offset of the address looked up.  */
   off64_t offset;
+  /* As the kernel prints it (absolute, a newline escaped), in memory
+     from malloc, if the caller asked for it; else NULL.  */
+  char *path;
 };
 
-static int
-tramp_image_search_cb (struct dl_phdr_info *info,
-		       size_t size __attribute__ ((unused)), void *closure)
+/* Parse LINE, a line of /proc/self/maps without its newline, into *E
+   if its mapping contains ADDR.  Copy the path if WANT_PATH.  */
+static bool
+tramp_maps_line (char *line, uintptr_t addr, struct tramp_maps_entry *e,
+		 bool want_path)
 {
-  struct tramp_image_search *s = closure;
-  for (int i = 0; i < info->dlpi_phnum; i++)
-    {
-      const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-      ElfW(Addr) start = info->dlpi_addr + ph->p_vaddr;
-      if (ph->p_type == PT_LOAD && (ElfW(Addr)) s->addr >= start
-	  && (ElfW(Addr)) s->addr - start < ph->p_filesz)
-	{
-	  s->path = info->dlpi_name;
-	  s->offset = ph->p_offset + ((ElfW(Addr)) s->addr - start);
-	  return 1;
-	}
-    }
-  return 0;
+  unsigned long start, end;
+  unsigned long long offset;
+  int path = -1;
+  if (sscanf (line, "%lx-%lx %*s %llx %x:%x %llu %n", &start, &end, &offset,
+	      &e->dev_major, &e->dev_minor, &e->ino, &path) < 6
+      || addr < start || addr >= end)
+    return false;
+  e->offset = offset + (addr - start);
+  e->path = want_path && path > 0 ? strdup (line + path) : NULL;
+  return true;
 }
 
-/* Open read-only the file the dynamic loader mapped ADDR from, and
-   store the file offset of ADDR in *OFFSET.  The loader's record is
-   the source, not /proc/self/maps.  The main program (a static link)
-   has no name there: /proc/self/exe names its inode even if its path
-   was replaced since, and AT_EXECFN is the fallback without /proc.  */
+/* Find the mapping containing ADDR in /proc/self/maps, and its path if
+   WANT_PATH.  Return false with errno set if there is none or /proc
+   cannot be read.  */
+static bool
+tramp_maps_find (const void *addr, struct tramp_maps_entry *e,
+		 bool want_path)
+{
+  int fd = __open64_nocancel ("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  char buf[PATH_MAX + 256];
+  size_t len = 0;
+  bool skip = false, found = false;
+  while (!found)
+    {
+      ssize_t n = TRAMP_NOCANCEL (read (fd, buf + len,
+					  sizeof buf - 1 - len));
+      if (n <= 0)
+	break;
+      len += n;
+      char *line = buf, *nl;
+      while (!found && (nl = memchr (line, '\n', buf + len - line)) != NULL)
+	{
+	  *nl = '\0';
+	  if (!skip)
+	    found = tramp_maps_line (line, (uintptr_t) addr, e, want_path);
+	  skip = false;
+	  line = nl + 1;
+	}
+      len -= line - buf;
+      memmove (buf, line, len);
+      /* A line longer than the buffer: not ours, drop its start.  */
+      if (len == sizeof buf - 1)
+	{
+	  len = 0;
+	  skip = true;
+	}
+    }
+  __close_nocancel_nostatus (fd);
+  if (!found)
+    __set_errno (ENOENT);
+  return found;
+}
+
+/* Open read-only the file the loader (or, for a static executable,
+   the kernel) mapped ADDR from, and store the file offset of ADDR in
+   *OFFSET.  Only needed where the kernel cannot copy the mapping itself
+   (see tramp_map_code).  The path is the kernel's record of the
+   mapping, absolute even when the library was found through a relative
+   LD_LIBRARY_PATH and the process changed its directory since, and
+   never a path chosen by the caller of execve; for the executable,
+   /proc/self/exe.  Whatever file is now
+   at that path, tramp_image_same then checks that its mapping is the
+   same file as the loader's.  Asking the loader (dl_iterate_phdr)
+   instead would take its lock while the caller holds tramp_lock.  */
+/* The loader's mapping of the table, looked up once: it stays the same
+   while the library is loaded.  Written under tramp_lock.  */
+static struct tramp_maps_entry tramp_image;
+static bool tramp_image_known;
+static bool tramp_image_in_exe;
+
 static inline int
 tramp_open_image (const void *addr, off64_t *offset)
 {
-  struct tramp_image_search s = { addr, NULL, 0 };
-  if (dl_iterate_phdr (tramp_image_search_cb, &s) == 0 || s.path == NULL)
+  if (!tramp_image_known)
     {
-      __set_errno (ELIBACC);
-      return -1;
+      struct tramp_maps_entry exe;
+      if (!tramp_maps_find (addr, &tramp_image, true)
+	  || tramp_image.ino == 0 || tramp_image.path == NULL
+	  || tramp_image.path[0] != '/')
+	{
+	  if (errno != ENOMEM && errno != EMFILE && errno != ENFILE)
+	    __set_errno (ELIBACC);
+	  free (tramp_image.path);
+	  tramp_image.path = NULL;
+	  return -1;
+	}
+      /* In the executable (a static link): /proc/self/exe names the
+	 inode the kernel mapped even if its path was replaced since.  */
+      const void *phdr = (const void *) getauxval (AT_PHDR);
+      tramp_image_in_exe = (phdr != NULL
+			    && tramp_maps_find (phdr, &exe, false)
+			    && exe.ino == tramp_image.ino
+			    && exe.dev_major == tramp_image.dev_major
+			    && exe.dev_minor == tramp_image.dev_minor);
+      /* A file deleted or replaced since: open whatever is at its path
+	 now, for a precise error.  */
+      static const char deleted[] = " (deleted)";
+      size_t len = strlen (tramp_image.path);
+      if (len > sizeof deleted - 1
+	  && strcmp (tramp_image.path + len - (sizeof deleted - 1),
+		     deleted) == 0)
+	tramp_image.path[len - (sizeof deleted - 1)] = '\0';
+      tramp_image_known = true;
     }
-  *offset = s.offset;
-  int fd;
-  if (s.path[0] != '\0')
-    fd = __open64_nocancel (s.path, O_RDONLY | O_CLOEXEC);
-  else
-    {
-      fd = __open64_nocancel ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-      const char *execfn = (const char *) getauxval (AT_EXECFN);
-      if (fd < 0 && execfn != NULL)
-	fd = __open64_nocancel (execfn, O_RDONLY | O_CLOEXEC);
-    }
+  *offset = tramp_image.offset;
+  int fd = __open64_nocancel (tramp_image_in_exe
+			      ? "/proc/self/exe" : tramp_image.path,
+			      O_RDONLY | O_CLOEXEC);
   if (fd < 0 && errno != ENOMEM && errno != EMFILE && errno != ENFILE)
     __set_errno (ELIBACC);
   return fd;
+}
+
+/* Whether the page at PAGE is mapped.  */
+static inline bool
+tramp_page_mapped (void *page)
+{
+  unsigned char vec[1];
+  return mincore (page, getpagesize (), vec) == 0;
+}
+
+/* Whether COPY, just mapped from the descriptor tramp_open_image
+   returned, maps the same file as the loader's mapping of ADDR, at
+   the same offset, as the kernel records both.  Comparing the
+   kernel's records of the two mappings, rather than fstat of the
+   descriptor with the mapping, also holds on overlayfs, where a
+   mapping records the underlying file.  */
+static inline bool
+tramp_image_same (const void *addr, const void *copy)
+{
+  struct tramp_maps_entry c;
+  return (tramp_image_known && tramp_maps_find (copy, &c, false)
+	  && c.ino == tramp_image.ino && c.dev_major == tramp_image.dev_major
+	  && c.dev_minor == tramp_image.dev_minor
+	  && c.offset == tramp_image.offset);
 }
 
 /* trampfd, the kernel-generated trampolines of an out-of-tree kernel

@@ -26,11 +26,13 @@
 #include <ldsodefs.h>
 #include <libc-lock.h>
 #include <not-cancel.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sysdep.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sysdep.h>
 #include <unistd.h>
 
 /* Linux provides everything misc/tramp.c needs: file mappings with
@@ -55,7 +57,8 @@ tramp_thread_register (void)
    close-on-exec, and store the file offset of ADDR in *OFFSET.  Return
    the descriptor, or -1 with errno set (ELIBACC if the file cannot be
    found or opened, ELIBBAD if the file now at the recorded path is not
-   the one the dynamic linker loaded).
+   the one the dynamic linker loaded).  Only needed where the kernel
+   cannot copy the mapping itself (see tramp_map_code).
 
    The object is found with _dl_find_object, which needs no lock and
    also works in static binaries and in secondary namespaces.  Its
@@ -64,9 +67,9 @@ tramp_thread_register (void)
    with the descriptor: a file replaced on disk since (a package
    upgrade) is never mapped.  The main program of a static link has no
    path and no recorded identity in its link_map: /proc/self/exe names
-   the executable's inode even if its path was replaced, and AT_EXECFN
-   is the fallback without /proc.  In both cases tramp.c still compares
-   the mapped bytes with the table in memory before using them.  */
+   the inode the kernel mapped even if its path was replaced.  Without
+   /proc there is no way to check the identity of the executable, so
+   the path the caller of execve chose (AT_EXECFN) is never used.  */
 static inline int
 tramp_open_image (const void *addr, off64_t *offset)
 {
@@ -102,12 +105,7 @@ tramp_open_image (const void *addr, off64_t *offset)
   if (!main_program)
     fd = __open64_nocancel (l->l_name, O_RDONLY | O_CLOEXEC);
   else
-    {
-      fd = __open64_nocancel ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-      const char *execfn = (const char *) __getauxval (AT_EXECFN);
-      if (fd < 0 && execfn != NULL)
-	fd = __open64_nocancel (execfn, O_RDONLY | O_CLOEXEC);
-    }
+    fd = __open64_nocancel ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     {
       if (errno != ENOMEM && errno != EMFILE && errno != ENFILE)
@@ -132,6 +130,24 @@ tramp_open_image (const void *addr, off64_t *offset)
 	}
     }
   return fd;
+}
+
+/* Whether the page at PAGE is mapped.  mincore has no internal alias:
+   call the kernel directly.  */
+static inline bool
+tramp_page_mapped (void *page)
+{
+  unsigned char vec[1];
+  return INTERNAL_SYSCALL_CALL (mincore, page, __getpagesize (), vec) == 0;
+}
+
+/* Whether COPY, just mapped from the descriptor tramp_open_image
+   returned, maps the file the loader mapped ADDR from: it already
+   checked the descriptor's identity.  */
+static inline bool
+tramp_image_same (const void *addr, const void *copy)
+{
+  return true;
 }
 
 #endif /* tramp-os.h */
