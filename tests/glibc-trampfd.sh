@@ -3,7 +3,8 @@
 # basic, thread and fork tests linked against the new libc with the
 # kernel-side emulation (tests/trampfd-emul.c), which advertises the
 # emulated trampfd in the auxiliary vector (AT_TRAMPFD) as the kernel
-# series does, run plainly and under the W^X policy with no setting;
+# series does, run plainly and under the W^X policy with
+# glibc.tramp.trampfd=1 (the default is the static table);
 # then the tunable's settings, which can only turn trampfd off or on
 # (never name a system call).  Prints one line per run
 # and "glibc-trampfd: N passed, N failed, N skipped".
@@ -79,7 +80,7 @@ EOF
 $cc "${cflags[@]}" -I"$top/tests" "$out/probe.c" "${objs[@]}" "${ldflags[@]}" \
   -o "$out/probe" || verdict FAIL "build the probe"
 
-unset GLIBC_TUNABLES
+export GLIBC_TUNABLES=glibc.tramp.trampfd=1
 for t in "${tests[@]}"; do
   for policy in "" "$out/wx-policy"; do
     name="$t${policy:+ (W^X policy)}"
@@ -108,11 +109,12 @@ probe () {
     verdict FAIL "tunable '${1:-unset}', advertised $2: got '$got', want '$3'"
   fi
 }
-probe "" 1 "trampfd 1"
+# The default is the static table (doc/trampfd.md).
+probe "" 1 "table 0"
 probe glibc.tramp.trampfd=1 1 "trampfd 1"
 probe glibc.tramp.trampfd=0 1 "table 0"
 # Not a setting glibc accepts (the range is -1 to 1): the default.
-probe glibc.tramp.trampfd=1440 1 "trampfd 1"
+probe glibc.tramp.trampfd=1440 1 "table 0"
 probe "" 0 "table 0"
 probe glibc.tramp.trampfd=1 0 "table 0"
 probe glibc.tramp.trampfd=1440 0 "table 0"

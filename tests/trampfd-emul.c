@@ -715,6 +715,10 @@ trampfd_emul_init (void)
   trampfd_emul_active = true;
   s = getenv ("TRAMPFD_EMUL_ADVERTISE");
   trampfd_emul_advertise (s == NULL || strcmp (s, "0") != 0);
+  /* The static tables are the default (doc/trampfd.md): the emulated
+     kernel is there to be used, so turn trampfd on unless the
+     environment says otherwise.  */
+  setenv ("LIBTRAMP_TRAMPFD", "1", 0);
 }
 
 int

@@ -24,7 +24,9 @@
    AT_TRAMPFD = TRAMPFD_EMUL_NR into the process's auxiliary vector
    (see trampfd_emul_advertise), as the kernel series of kernel/ does
    at exec, so the library finds the number where it would on a real
-   kernel; nothing configures it.
+   kernel; nothing configures it.  Since the library prefers its
+   static tables by default, the emulation also sets LIBTRAMP_TRAMPFD
+   to 1 (use the advertised trampfd) unless it is already set.
 
    Environment: TRAMPFD_EMUL_FAULT makes the emulated kernel fail (see
    trampfd_emul_parse_fault); TRAMPFD_EMUL=0 installs nothing.

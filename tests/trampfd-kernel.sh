@@ -56,6 +56,8 @@ verdict () {
 echo "kernel: $(uname -r -v)"
 echo "AT_TRAMPFD: $(od -An -t u8 -w16 /proc/self/auxv | awk '$1 == 52 { print $2 }')"
 tests/trampfd_test > log 2>&1; rc=$?; sed 's/^/    /' log; verdict $rc "kernel selftest trampfd_test"
+# The static tables are the library's default: ask for trampfd.
+export LIBTRAMP_TRAMPFD=1
 for t in tst-trampfd-kernel tst-tramp-kernel tst-tramp-threads-kernel \
 	 tst-tramp-fork-kernel; do
   for pol in "" tests/wx-policy; do

@@ -66,7 +66,7 @@ secure_check () {
   chmod 755 "$sdir"
   cp "$t" "$sdir/tst-trampfd-sgid"
   chgrp 65534 "$sdir/tst-trampfd-sgid" && chmod 2755 "$sdir/tst-trampfd-sgid"
-  TST_TRAMPFD_SECURE=1 LIBTRAMP_TRAMPFD=0 "$sdir/tst-trampfd-sgid" \
+  TST_TRAMPFD_SECURE=1 LIBTRAMP_TRAMPFD=1 "$sdir/tst-trampfd-sgid" \
     >"$out" 2>&1
   local rc=$?
   sed 's/^/    /' "$out"
