@@ -65,10 +65,11 @@
    in the common case; the global lock covers refills, flushes and
    table creation and release.
 
-   When the kernel generates trampolines (trampfd, an out-of-tree
-   interface described in sysdeps/unix/sysv/linux/trampfd.h) and
-   advertises it, or the system call number is configured, new tables
-   are trampfd tables instead: a span of their own regions holds the
+   When the kernel generates trampolines (trampfd, the interface of
+   the kernel/ patch series, described in
+   sysdeps/unix/sysv/linux/trampfd.h), advertises it in the auxiliary
+   vector, and the setting does not turn it off, new tables are trampfd
+   tables instead: a span of their own regions holds the
    kernel's code page at the start of the span, and the code and data
    address tables it loads from at the start of the second half.  They
    have no thread caches: the global lock covers their allocation and
@@ -1041,7 +1042,8 @@ tramp_fd_table_new (void)
   void **code_table = tramp_fd_code_cell (span, 0);
   void **data_table = tramp_fd_data_cell (span, 0);
   int fd = -1;
-  struct trampfd_info info;
+  /* Nothing is passed to the kernel uninitialized.  */
+  struct trampfd_info info = { 0 };
 
   if (__mmap (code_table, cells, PROT_READ | PROT_WRITE,
 	      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)

@@ -36,3 +36,25 @@ tests-trampfd: $(addprefix $(O)/tests/,$(TRAMPFD_TESTS) wx-policy wx-control \
 check-trampfd: tests-trampfd
 	RUN='$(RUN)' ARCH=$(ARCH)-trampfd $(TOP)/tests/run-tests.sh \
 	  $(O)/tests $(TRAMPFD_TESTS)
+
+# Against a real kernel with the kernel/ series (tests/trampfd-kernel.sh
+# runs them in a VM): the basic, thread and fork tests with a check
+# that the kernel's pages were used, tst-trampfd-kernel, the W^X policy
+# and the benchmark.
+TRAMPFD_KERNEL_TESTS := $(TRAMPFD_WRAPPED:%=%-kernel) tst-trampfd-kernel
+
+$(O)/tests/trampfd-kernel-require.o: $(TOP)/tests/trampfd-kernel-require.c | $(O)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+$(addprefix $(O)/tests/,$(TRAMPFD_WRAPPED:%=%-kernel)): \
+    $(O)/tests/%-kernel: $(TOP)/misc/%.c $(TOP)/misc/tst-tramp.h \
+    $(O)/tests/support.o $(O)/tests/trampfd-kernel-require.o $(O)/libtramp.so
+	$(CC) $(TEST_CFLAGS) $< $(filter %.o,$^) $(TEST_LIBS) -o $@
+
+$(O)/tests/tst-trampfd-kernel: $(TOP)/tests/tst-trampfd-kernel.c \
+    $(TOP)/misc/tst-tramp.h $(O)/tests/support.o $(O)/libtramp.so
+	$(CC) $(TEST_CFLAGS) $< $(filter %.o,$^) $(TEST_LIBS) -o $@
+
+.PHONY: tests-trampfd-kernel
+tests-trampfd-kernel: $(addprefix $(O)/tests/,$(TRAMPFD_KERNEL_TESTS) \
+    wx-policy) $(O)/bench-arch

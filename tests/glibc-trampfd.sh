@@ -1,9 +1,12 @@
 #!/bin/bash
 # The trampfd backend inside a glibc built with the patch set: the
 # basic, thread and fork tests linked against the new libc with the
-# kernel-side emulation (tests/trampfd-emul.c), run with
-# GLIBC_TUNABLES=glibc.tramp.trampfd=1440, plainly and under the W^X
-# policy; then the tunable's other settings.  Prints one line per run
+# kernel-side emulation (tests/trampfd-emul.c), which advertises the
+# emulated trampfd in the auxiliary vector (AT_TRAMPFD) as the kernel
+# series does, run plainly and under the W^X policy with
+# glibc.tramp.trampfd=1 (the default is the static table);
+# then the tunable's settings, which can only turn trampfd off or on
+# (never name a system call).  Prints one line per run
 # and "glibc-trampfd: N passed, N failed, N skipped".
 #
 # usage: tests/glibc-trampfd.sh GLIBC_BUILD_DIR [OUT_DIR]
@@ -77,7 +80,7 @@ EOF
 $cc "${cflags[@]}" -I"$top/tests" "$out/probe.c" "${objs[@]}" "${ldflags[@]}" \
   -o "$out/probe" || verdict FAIL "build the probe"
 
-export GLIBC_TUNABLES=glibc.tramp.trampfd=1440
+export GLIBC_TUNABLES=glibc.tramp.trampfd=1
 for t in "${tests[@]}"; do
   for policy in "" "$out/wx-policy"; do
     name="$t${policy:+ (W^X policy)}"
@@ -90,25 +93,31 @@ for t in "${tests[@]}"; do
   done
 done
 
-# probe SETTING WANT: GLIBC_TUNABLES setting (empty: none) and the
+# probe SETTING ADVERTISE WANT: GLIBC_TUNABLES setting (empty: none),
+# whether the emulated kernel advertises trampfd (1 or 0), and the
 # expected "backend syscalls" answer of the probe.
 probe () {
   local got
   if [ -n "$1" ]; then
-    got=$(GLIBC_TUNABLES=$1 "$out/probe")
+    got=$(TRAMPFD_EMUL_ADVERTISE=$2 GLIBC_TUNABLES=$1 "$out/probe")
   else
-    got=$(env -u GLIBC_TUNABLES "$out/probe")
+    got=$(TRAMPFD_EMUL_ADVERTISE=$2 env -u GLIBC_TUNABLES "$out/probe")
   fi
-  if [ "$got" = "$2" ]; then
-    verdict PASS "tunable '${1:-unset}': $got"
+  if [ "$got" = "$3" ]; then
+    verdict PASS "tunable '${1:-unset}', advertised $2: $got"
   else
-    verdict FAIL "tunable '${1:-unset}': got '$got', want '$2'"
+    verdict FAIL "tunable '${1:-unset}', advertised $2: got '$got', want '$3'"
   fi
 }
-probe glibc.tramp.trampfd=1440 "trampfd 1"
-probe glibc.tramp.trampfd=0 "table 0"
-probe "" "table 0"
-probe glibc.tramp.trampfd=1441 "table 0"
+# The default is the static table (doc/trampfd.md).
+probe "" 1 "table 0"
+probe glibc.tramp.trampfd=1 1 "trampfd 1"
+probe glibc.tramp.trampfd=0 1 "table 0"
+# Not a setting glibc accepts (the range is -1 to 1): the default.
+probe glibc.tramp.trampfd=1440 1 "table 0"
+probe "" 0 "table 0"
+probe glibc.tramp.trampfd=1 0 "table 0"
+probe glibc.tramp.trampfd=1440 0 "table 0"
 
 echo "glibc-trampfd: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <link.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -263,6 +265,7 @@ trampfd_emul_generate (unsigned char *page, unsigned long page_size,
       uint64_t addrs[2] = { code_table + (uint64_t) i * elt,
 			    data_table + (uint64_t) i * elt };
       unsigned int regs[2] = { c, d };
+      *p++ = 0xd503245fu;		/* bti c */
       for (int k = 0; k < 2; k++)
 	{
 	  /* movz, then movk for bits 16-63; ldr xR, [xR].  */
@@ -307,7 +310,7 @@ raw_close (int fd)
 }
 
 static long
-emul_trampfd (uintptr_t info_arg)
+emul_trampfd (uintptr_t info_arg, unsigned long flags)
 {
   emul_stats.syscalls++;
   enum trampfd_emul_fault f = fault ();
@@ -317,8 +320,13 @@ emul_trampfd (uintptr_t info_arg)
     return -ENOSYS;
   if (f == TRAMPFD_EMUL_EPERM)
     return -EPERM;
-  if (info_arg == 0)
+  if (info_arg == 0 || (unsigned int) flags != 0)
     return -EINVAL;
+  /* The kernel only writes INFO; a caller that passes it uninitialized
+     is noticed here (the tests fill the stack with a pattern first).  */
+  static const struct trampfd_info zero;
+  if (memcmp ((void *) info_arg, &zero, sizeof zero) != 0)
+    emul_stats.uninit++;
   long page = sysconf (_SC_PAGESIZE);
   struct trampfd_info info =
     {
@@ -530,7 +538,7 @@ sigsys_handler (int sig, siginfo_t *si, void *context)
   long result = -ENOSYS;
   lock ();
   if (nr == TRAMPFD_EMUL_NR)
-    result = emul_trampfd (a[0]);
+    result = emul_trampfd (a[0], a[1]);
   else if (nr == SYS_pwrite64)
     {
 #if defined __i386__
@@ -577,6 +585,51 @@ sigsys_handler (int sig, siginfo_t *si, void *context)
   JGE (TRAMPFD_EMUL_FD_BASE + TRAMPFD_EMUL_FD_COUNT, 1, 0),		\
   RET (SECCOMP_RET_TRAP),						\
   RET (SECCOMP_RET_ALLOW)
+
+/* The emulated kernel's advertisement.  A process cannot add an entry
+   to its auxiliary vector, but the vector the kernel built lives in
+   the process's own memory, at the start of the initial stack, and
+   getauxval (glibc's internal __getauxval too) reads it there.  So the
+   emulation turns the AT_FLAGS entry (always 0 on Linux, and read by
+   nobody after startup) into AT_TRAMPFD carrying the emulated number:
+   the library then finds the entry the way it would find a real
+   kernel's.  The vector follows the environment block that the
+   kernel passed; it is found from the initial environ, before main,
+   and recognized by its AT_PAGESZ and AT_RANDOM entries.  */
+static ElfW(auxv_t) *emul_auxv_slot;
+
+static ElfW(auxv_t) *
+find_auxv_slot (void)
+{
+  char **p = environ;
+  if (p == NULL)
+    return NULL;
+  while (*p != NULL)
+    p++;
+  ElfW(auxv_t) *slot = NULL;
+  bool pagesz = false, random = false;
+  for (ElfW(auxv_t) *av = (ElfW(auxv_t) *) (p + 1); av->a_type != AT_NULL;
+       av++)
+    if (av->a_type == AT_FLAGS || av->a_type == AT_TRAMPFD)
+      slot = av;
+    else if (av->a_type == AT_PAGESZ)
+      pagesz = av->a_un.a_val == getauxval (AT_PAGESZ);
+    else if (av->a_type == AT_RANDOM)
+      random = av->a_un.a_val == getauxval (AT_RANDOM);
+  return pagesz && random ? slot : NULL;
+}
+
+bool
+trampfd_emul_advertise (bool on)
+{
+  if (emul_auxv_slot == NULL)
+    emul_auxv_slot = find_auxv_slot ();
+  if (emul_auxv_slot == NULL)
+    return false;
+  emul_auxv_slot->a_type = on ? AT_TRAMPFD : AT_FLAGS;
+  emul_auxv_slot->a_un.a_val = on ? TRAMPFD_EMUL_NR : 0;
+  return getauxval (AT_TRAMPFD) == (on ? TRAMPFD_EMUL_NR : 0);
+}
 
 /* The emulation cannot work here, because of WHY: the program is
    unsupported, unless it can do without.  */
@@ -660,9 +713,12 @@ trampfd_emul_init (void)
       return;
     }
   trampfd_emul_active = true;
-  char number[16];
-  snprintf (number, sizeof number, "%d", TRAMPFD_EMUL_NR);
-  setenv ("LIBTRAMP_TRAMPFD", number, 0);
+  s = getenv ("TRAMPFD_EMUL_ADVERTISE");
+  trampfd_emul_advertise (s == NULL || strcmp (s, "0") != 0);
+  /* The static tables are the default (doc/trampfd.md): the emulated
+     kernel is there to be used, so turn trampfd on unless the
+     environment says otherwise.  */
+  setenv ("LIBTRAMP_TRAMPFD", "1", 0);
 }
 
 int

@@ -12,8 +12,7 @@
    generates the per-architecture trampoline page the RFC describes
    into a sealed memfd that it maps read+exec at the caller's hint, as
    get_unmapped_area would.  The emulated kernel may create code; the
-   process being tested never does.  It also sets LIBTRAMP_TRAMPFD to
-   TRAMPFD_EMUL_NR unless it is already set.
+   process being tested never does.
 
    Differences from the RFC's kernel, on purpose: the x86 encoder emits
    correct loads for rbp, r12, r13 and ebp (the RFC's uses a ModRM form
@@ -21,13 +20,23 @@
    zeros; the page is not freed when unmapped (the emulation cannot see
    munmap), so "mapped" stays set for the descriptor.
 
+   The advertisement: before main, the emulated kernel also puts
+   AT_TRAMPFD = TRAMPFD_EMUL_NR into the process's auxiliary vector
+   (see trampfd_emul_advertise), as the kernel series of kernel/ does
+   at exec, so the library finds the number where it would on a real
+   kernel; nothing configures it.  Since the library prefers its
+   static tables by default, the emulation also sets LIBTRAMP_TRAMPFD
+   to 1 (use the advertised trampfd) unless it is already set.
+
    Environment: TRAMPFD_EMUL_FAULT makes the emulated kernel fail (see
    trampfd_emul_parse_fault); TRAMPFD_EMUL=0 installs nothing.
 
    If seccomp filters cannot be installed (qemu-user refuses them), the
    program exits with status 77 (unsupported) before main, after saying
    so, unless the program defines trampfd_emul_optional to true: then
-   trampfd_emul_active is false.  */
+   trampfd_emul_active is false.
+
+   TRAMPFD_EMUL_ADVERTISE=0 leaves the auxiliary vector alone.  */
 
 #ifndef TRAMPFD_EMUL_H
 #define TRAMPFD_EMUL_H
@@ -64,7 +73,14 @@ struct trampfd_emul_stats
   long hinted;			/* Pages mapped at the caller's hint.  */
   long closes;
   long open;			/* Emulated descriptors open now.  */
+  long uninit;			/* trampfd calls whose INFO was not zero.  */
 };
+
+/* Advertise the emulated trampfd in the auxiliary vector (AT_TRAMPFD),
+   or withdraw the advertisement.  Return false if the vector could
+   not be changed.  Done before main unless TRAMPFD_EMUL_ADVERTISE=0;
+   a test may change it before the allocator's first use.  */
+bool trampfd_emul_advertise (bool on);
 
 /* Copied under the emulation's lock by trampfd_emul_get_stats.  */
 void trampfd_emul_get_stats (struct trampfd_emul_stats *);

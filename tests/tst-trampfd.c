@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -244,78 +245,129 @@ scenario_mixed (void)
   TEST_COMPARE (trampfd_emul_pages (NULL, NULL), 0);
 }
 
-/* No system call at all when trampfd is not configured or disabled,
-   or the configuration is malformed (there is no auxv entry here).  */
+/* Selection.  The emulated kernel advertises AT_TRAMPFD in the
+   auxiliary vector (trampfd-emul.c); SETTING is LIBTRAMP_TRAMPFD (NULL:
+   unset), ADVERTISED whether the advertisement stays, and USED whether
+   trampfd must be used.  The setting can only turn trampfd off ("0")
+   or on ("1", for the advertised number); anything else is ignored,
+   and without an advertisement no system call is made at all.  */
 static void
-scenario_not_configured (const char *value)
+selection (const char *setting, bool advertised, bool used)
 {
-  if (value == NULL)
+  if (setting == NULL)
     unsetenv ("LIBTRAMP_TRAMPFD");
   else
-    setenv ("LIBTRAMP_TRAMPFD", value, 1);
-  TEST_VERIFY (getauxval (AT_TRAMPFD) == 0);
-  alloc_check_free (per_table + 1, 0);
-  TEST_COMPARE (stats ().syscalls, 0);
+    setenv ("LIBTRAMP_TRAMPFD", setting, 1);
+  TEST_VERIFY_EXIT (trampfd_emul_advertise (advertised));
+  TEST_COMPARE (getauxval (AT_TRAMPFD), advertised ? TRAMPFD_EMUL_NR : 0);
+  alloc_check_free (per_table + 1, used ? per_table + 1 : 0);
+  struct trampfd_emul_stats s = stats ();
+  TEST_COMPARE (s.syscalls, used ? 2 : 0);
+  TEST_COMPARE (s.uninit, 0);
 }
 
-/* The kernel's advertisement.  A kernel cannot be made to add an auxv
-   entry, so this test program defines getauxval, which libtramp.so
-   calls through its PLT: while FAKE_AUXV is set, it answers AT_TRAMPFD
-   with the emulated number, as a kernel carrying trampfd would.  The
-   rest goes to the C library.  */
-static bool fake_auxv;
-extern unsigned long int __getauxval (unsigned long int);
-
-unsigned long int
-getauxval (unsigned long int type)
-{
-  if (fake_auxv && type == AT_TRAMPFD)
-    return TRAMPFD_EMUL_NR;
-  return __getauxval (type);
-}
-
-/* Advertised: trampfd is used without any configuration.  */
-static void
-scenario_advertised (void)
-{
-  unsetenv ("LIBTRAMP_TRAMPFD");
-  fake_auxv = true;
-  alloc_check_free (per_table + 1, per_table + 1);
-  TEST_COMPARE (stats ().syscalls, 2);
-}
-
-/* Advertised, but disabled by the configuration: no system call.  */
-static void
-scenario_advertised_off (void)
-{
-  setenv ("LIBTRAMP_TRAMPFD", "0", 1);
-  fake_auxv = true;
-  alloc_check_free (per_table + 1, 0);
-  TEST_COMPARE (stats ().syscalls, 0);
-}
-
-/* Advertised, but another number configured: the configuration wins
-   (here a number the real kernel does not know, so the static tables
-   are used after its ENOSYS).  */
-static void
-scenario_advertised_override (void)
+/* The static tables are the default (doc/trampfd.md).  */
+static void scenario_advertised (void) { selection (NULL, true, false); }
+static void scenario_advertised_on (void) { selection ("1", true, true); }
+static void scenario_advertised_off (void) { selection ("0", true, false); }
+/* A number is not a setting: ignored, the default applies.  */
+static void scenario_advertised_number (void)
 {
   char number[16];
-  snprintf (number, sizeof number, "%d", TRAMPFD_EMUL_NR + 1);
-  setenv ("LIBTRAMP_TRAMPFD", number, 1);
-  fake_auxv = true;
-  alloc_check_free (per_table + 1, 0);
-  TEST_COMPARE (stats ().syscalls, 0);
+  snprintf (number, sizeof number, "%d", TRAMPFD_EMUL_NR);
+  selection (number, true, false);
+}
+static void scenario_advertised_garbage (void)
+{
+  selection ("1x", true, false);
+}
+static void scenario_unset (void) { selection (NULL, false, false); }
+static void scenario_on (void) { selection ("1", false, false); }
+static void scenario_off (void) { selection ("0", false, false); }
+static void scenario_empty (void) { selection ("", false, false); }
+static void scenario_number (void)
+{
+  char number[16];
+  snprintf (number, sizeof number, "%d", TRAMPFD_EMUL_NR);
+  selection (number, false, false);
 }
 
-/* A number the real kernel (or qemu) does not know: ENOSYS, fallback.
-   Needs no emulation.  */
+/* Fill some stack with a pattern, so that a structure the library
+   leaves uninitialized on its stack is not zero by chance.  */
+static void __attribute__ ((noinline))
+dirty_stack (void)
+{
+  volatile unsigned char junk[16384];
+  memset ((void *) junk, 0xa5, sizeof junk);
+}
+
+/* A setting must not make the library issue any system call but
+   trampfd's own.  Before, LIBTRAMP_TRAMPFD was a raw system call
+   number, called with an uninitialized struct, and what came back
+   was closed: pipe closed stdin and leaked two descriptors, fork
+   forked inside tramp_alloc, exit ended the process.  Without an
+   advertisement, no system call at all; stdin and the descriptor count
+   unchanged, no child, and the process gets to the end.  */
+static void
+raw_number (long nr)
+{
+  char number[24];
+  snprintf (number, sizeof number, "%ld", nr);
+  setenv ("LIBTRAMP_TRAMPFD", number, 1);
+  TEST_VERIFY_EXIT (trampfd_emul_advertise (false));
+  pid_t self = getpid ();
+  int fds = count_open_fds ();
+  dirty_stack ();
+  void *t = tramp_alloc ((void *) tst_tramp_chain, (void *) 7);
+  if (getpid () != self)
+    /* A child forked by the library: the parent reports it.  */
+    _exit (0);
+  TEST_VERIFY (t != NULL);
+  TEST_VERIFY (fcntl (0, F_GETFD) >= 0);
+  TEST_COMPARE (count_open_fds (), fds);
+  errno = 0;
+  TEST_COMPARE (waitpid (-1, NULL, WNOHANG), -1);
+  TEST_COMPARE (errno, ECHILD);
+  TEST_COMPARE (stats ().syscalls, 0);
+  if (t != NULL)
+    TEST_COMPARE (tramp_free (t), 0);
+}
+
+#ifdef SYS_pipe
+static void scenario_raw_pipe (void) { raw_number (SYS_pipe); }
+#endif
+#ifdef SYS_fork
+static void scenario_raw_fork (void) { raw_number (SYS_fork); }
+#endif
+static void scenario_raw_exit (void) { raw_number (SYS_exit); }
+static void scenario_raw_close (void) { raw_number (SYS_close); }
+
+/* Nothing passed to the kernel uninitialized: trampfd gets a zeroed
+   INFO even when the stack held garbage.  */
+static void
+scenario_info_zeroed (void)
+{
+  setenv ("LIBTRAMP_TRAMPFD", "1", 1);
+  dirty_stack ();
+  void *t = tramp_alloc ((void *) tst_tramp_chain, (void *) 7);
+  TEST_VERIFY (t != NULL && in_trampfd_page (t));
+  struct trampfd_emul_stats s = stats ();
+  TEST_COMPARE (s.syscalls, 1);
+  TEST_COMPARE (s.uninit, 0);
+  TEST_COMPARE (tramp_free (t), 0);
+}
+
+/* The real kernel (or qemu) does not advertise trampfd: a setting
+   that asks for it changes nothing, and nothing is called.  Needs no
+   emulation (where the emulation runs, its advertisement is
+   withdrawn).  */
 static void
 scenario_real_enosys (void)
 {
-  char number[16];
-  snprintf (number, sizeof number, "%d", TRAMPFD_EMUL_NR + 1);
-  setenv ("LIBTRAMP_TRAMPFD", number, 1);
+  setenv ("LIBTRAMP_TRAMPFD", "1", 1);
+  if (trampfd_emul_active)
+    TEST_VERIFY_EXIT (trampfd_emul_advertise (false));
+  TEST_COMPARE (getauxval (AT_TRAMPFD), 0);
   int fds = count_open_fds ();
   alloc_check_free (2 * per_table, 0);
   TEST_COMPARE (count_open_fds (), fds);
@@ -334,10 +386,12 @@ mmap_thread (void *closure)
 static void
 scenario_kernel_checks (void)
 {
-  TEST_COMPARE (syscall (TRAMPFD_EMUL_NR, NULL), -1);
+  TEST_COMPARE (syscall (TRAMPFD_EMUL_NR, NULL, 0), -1);
   TEST_COMPARE (errno, EINVAL);
   struct trampfd_info info;
-  int fd = syscall (TRAMPFD_EMUL_NR, &info);
+  TEST_COMPARE (syscall (TRAMPFD_EMUL_NR, &info, 1), -1);
+  TEST_COMPARE (errno, EINVAL);
+  int fd = syscall (TRAMPFD_EMUL_NR, &info, 0);
   TEST_VERIFY_EXIT (fd >= 0);
   TEST_COMPARE (info.code_size, trampfd_emul_code_size);
   TEST_COMPARE (info.ntrampolines, page_size / trampfd_emul_code_size);
@@ -506,6 +560,7 @@ asm (".pushsection .rodata\n"
      ".hidden ref_used, ref_used_end, ref_hard, ref_hard_end\n"
      ".hidden ref_hard2, ref_hard2_end\n"
      "ref_used:\n"
+     "  hint #34\n"		/* bti c */
      "  movz x17, #0x7788\n"
      "  movk x17, #0x5566, lsl #16\n"
      "  movk x17, #0x3344, lsl #32\n"
@@ -519,6 +574,7 @@ asm (".pushsection .rodata\n"
      "  br x17\n"
      "ref_used_end:\n"
      "ref_hard:\n"
+     "  hint #34\n"
      "  movz x0, #0x7788\n"
      "  movk x0, #0x5566, lsl #16\n"
      "  movk x0, #0x3344, lsl #32\n"
@@ -620,15 +676,20 @@ scenario_encoding (void)
   check_encoding ("hard registers 2", REGS_HARD2, ref_hard2, ref_hard2_end);
 }
 
-/* In an AT_SECURE process the configured number is ignored.  Run by
-   scripts/check.d/70-trampfd.sh from a setgid copy of this test.  */
+/* In an AT_SECURE process the setting is ignored: LIBTRAMP_TRAMPFD=1
+   does not turn the advertised trampfd on (the default, the static
+   tables, applies).  Run by scripts/check.d/70-trampfd.sh from a
+   setgid copy of this test.  */
 static int
 scenario_secure (void)
 {
   if (getauxval (AT_SECURE) == 0)
     FAIL_UNSUPPORTED ("not an AT_SECURE process");
+  if (!trampfd_emul_active)
+    FAIL_UNSUPPORTED ("no trampfd emulation here");
   TEST_VERIFY (getenv ("LIBTRAMP_TRAMPFD") != NULL);
   TEST_VERIFY (secure_getenv ("LIBTRAMP_TRAMPFD") == NULL);
+  TEST_COMPARE (getauxval (AT_TRAMPFD), TRAMPFD_EMUL_NR);
   alloc_check_free (per_table + 1, 0);
   TEST_COMPARE (stats ().syscalls, 0);
   return 0;
@@ -637,6 +698,16 @@ scenario_secure (void)
 static void
 run (const char *name, void (*fn) (void))
 {
+  /* Set by the child at the end of the scenario: a scenario that the
+     library made exit early fails even if its status is 0.  */
+  static volatile int *reached;
+  if (reached == NULL)
+    {
+      reached = mmap (NULL, sizeof *reached, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+      TEST_VERIFY_EXIT (reached != MAP_FAILED);
+    }
+  *reached = 0;
   printf ("info: scenario %s\n", name);
   fflush (stdout);
   pid_t pid = xfork ();
@@ -644,12 +715,14 @@ run (const char *name, void (*fn) (void))
     {
       fn ();
       fflush (stdout);
+      *reached = 1;
       _exit (0);
     }
   int status;
   xwaitpid (pid, &status, 0);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    FAIL ("scenario %s: status %#x", name, status);
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0 || !*reached)
+    FAIL ("scenario %s: status %#x%s", name, status,
+	  *reached ? "" : ", did not reach its end");
 }
 
 #define FALLBACK(fault) \
@@ -662,11 +735,6 @@ FALLBACK (TRAMPFD_EMUL_PWRITE)
 FALLBACK (TRAMPFD_EMUL_MMAP)
 FALLBACK (TRAMPFD_EMUL_HINT)
 
-static void scenario_unset (void) { scenario_not_configured (NULL); }
-static void scenario_off (void) { scenario_not_configured ("0"); }
-static void scenario_garbage (void) { scenario_not_configured ("12x"); }
-static void scenario_negative (void) { scenario_not_configured ("-5"); }
-static void scenario_empty (void) { scenario_not_configured (""); }
 
 static int
 do_test (void)
@@ -700,13 +768,24 @@ do_test (void)
   run ("fallback hint not honoured", scenario_TRAMPFD_EMUL_HINT);
   run ("mixed", scenario_mixed);
   run ("advertised in auxv", scenario_advertised);
-  run ("advertised, configured off", scenario_advertised_off);
-  run ("advertised, other number configured", scenario_advertised_override);
-  run ("unset", scenario_unset);
-  run ("off", scenario_off);
-  run ("garbage", scenario_garbage);
-  run ("negative", scenario_negative);
-  run ("empty", scenario_empty);
+  run ("advertised, on", scenario_advertised_on);
+  run ("advertised, off", scenario_advertised_off);
+  run ("advertised, a number is ignored", scenario_advertised_number);
+  run ("advertised, garbage is ignored", scenario_advertised_garbage);
+  run ("not advertised, unset", scenario_unset);
+  run ("not advertised, on", scenario_on);
+  run ("not advertised, off", scenario_off);
+  run ("not advertised, empty", scenario_empty);
+  run ("not advertised, the emulated number", scenario_number);
+#ifdef SYS_pipe
+  run ("raw number: pipe", scenario_raw_pipe);
+#endif
+#ifdef SYS_fork
+  run ("raw number: fork", scenario_raw_fork);
+#endif
+  run ("raw number: exit", scenario_raw_exit);
+  run ("raw number: close", scenario_raw_close);
+  run ("info zeroed", scenario_info_zeroed);
   return 0;
 }
 

@@ -3,7 +3,10 @@
 # aarch64 and arm, where seccomp filters cannot be installed, so only
 # tst-trampfd-portable runs and the rest reports UNSUPPORTED.  Plus the
 # AT_SECURE check: a setgid copy of tst-trampfd must ignore
-# LIBTRAMP_TRAMPFD; and, if scripts/glibc-check.sh has built a glibc
+# LIBTRAMP_TRAMPFD; the real kernel: Linux 6.12 with the kernel/ series
+# in a full-system VM (tests/trampfd-kernel.sh; the kernel build is
+# cached, see kernel/build.sh; TRAMP_KERNEL=0 skips it); and, if
+# scripts/glibc-check.sh has built a glibc
 # with these sources, the tests against that libc and its
 # glibc.tramp.trampfd tunable (tests/glibc-trampfd.sh).  Architectures
 # without a table in this tree are reported as skipped.
@@ -63,7 +66,7 @@ secure_check () {
   chmod 755 "$sdir"
   cp "$t" "$sdir/tst-trampfd-sgid"
   chgrp 65534 "$sdir/tst-trampfd-sgid" && chmod 2755 "$sdir/tst-trampfd-sgid"
-  TST_TRAMPFD_SECURE=1 LIBTRAMP_TRAMPFD=1440 "$sdir/tst-trampfd-sgid" \
+  TST_TRAMPFD_SECURE=1 LIBTRAMP_TRAMPFD=1 "$sdir/tst-trampfd-sgid" \
     >"$out" 2>&1
   local rc=$?
   sed 's/^/    /' "$out"
@@ -77,6 +80,27 @@ secure_check () {
   esac
 }
 secure_check
+
+# The real kernel, x86_64 (arm64 by hand: tests/trampfd-kernel.sh arm64).
+kernel_check () {
+  if [ "${TRAMP_KERNEL:-1}" = 0 ]; then
+    echo "SKIP: trampfd-kernel (TRAMP_KERNEL=0)"
+    skip=$((skip + 1))
+    return
+  fi
+  tests/trampfd-kernel.sh x86_64 2>&1 \
+    | sed -E 's/^(trampfd-kernel: [0-9]+ passed, [0-9]+ failed)/  \1/' \
+    | tee "$out"
+  local line
+  line=$(grep -E "^  trampfd-kernel: [0-9]+ passed" "$out" | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "FAIL: trampfd-kernel: the build or the run broke"
+    fail=$((fail + 1))
+  else
+    tally "$line"
+  fi
+}
+kernel_check
 
 # Inside glibc: the tests against the libc that scripts/glibc-check.sh
 # built (in $TRAMP_CACHE/glibc), if it has the glibc.tramp.trampfd

@@ -350,32 +350,28 @@ tramp_image_same (const void *addr, const void *copy)
 	  && c.offset == tramp_image.offset);
 }
 
-/* trampfd, the kernel-generated trampolines of an out-of-tree kernel
-   interface (sysdeps/unix/sysv/linux/trampfd.h): the system calls, and
-   the number configured with the environment variable
-   LIBTRAMP_TRAMPFD: a system call number, or 0 to never use trampfd.
-   It is ignored in AT_SECURE (setuid, setgid, file capability)
-   processes, as is a malformed value.  */
+/* trampfd, the kernel-generated trampolines of a kernel interface
+   that is not in Linux yet (sysdeps/unix/sysv/linux/trampfd.h): the
+   system calls, and the setting LIBTRAMP_TRAMPFD.  The system call
+   number only ever comes from the kernel's advertisement (AT_TRAMPFD);
+   the setting can only choose whether to use it: "0" never, "1"
+   whenever the kernel advertises it.  Anything else, and any value in
+   an AT_SECURE (setuid, setgid, file capability) process, is ignored:
+   the default applies.  */
 #ifdef __linux__
 # include <sys/syscall.h>
 # define TRAMP_OS_TRAMPFD 1
 
-static inline long
-tramp_trampfd_override (void)
+static inline int
+tramp_trampfd_setting (void)
 {
   const char *s = secure_getenv ("LIBTRAMP_TRAMPFD");
-  if (s == NULL || *s < '0' || *s > '9')
+  if (s == NULL || (s[0] != '0' && s[0] != '1') || s[1] != '\0')
     return -1;
-  char *end;
-  int saved = errno;
-  errno = 0;
-  long nr = strtol (s, &end, 10);
-  int bad = errno != 0 || *end != '\0' || nr < 0;
-  errno = saved;
-  return bad ? -1 : nr;
+  return s[0] - '0';
 }
 
-# define tramp_trampfd_syscall(nr, info) syscall ((nr), (info))
+# define tramp_trampfd_syscall(nr, info) syscall ((nr), (info), 0U)
 # define tramp_trampfd_pwrite(fd, buf, len, offset) \
   TRAMP_NOCANCEL (pwrite64 ((fd), (buf), (len), (offset)))
 # define tramp_trampfd_close(fd) __close_nocancel_nostatus (fd)

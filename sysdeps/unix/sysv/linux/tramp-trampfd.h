@@ -20,24 +20,27 @@
 #define _TRAMP_TRAMPFD_H 1
 
 /* See sysdeps/generic/tramp-trampfd.h for what this file provides, and
-   trampfd.h for the kernel interface, which is not in Linux: it
-   describes the trampfd RFC (version 2), so that misc/tramp.c can use
-   a kernel carrying it.
+   trampfd.h for the kernel interface (the trampfd patch series of
+   kernel/, not in Linux yet), so that misc/tramp.c can use a kernel
+   carrying it.
 
    The generated trampoline loads the target into a code register and
    jumps through it, so it clobbers that register: it must be the
    scratch register that <sys/tramp.h> allows, distinct from the data
    register.  arm has none (only ip may be touched, and ip is the data
    register), so it never uses trampfd; nor do the ILP32 ABIs of
-   64-bit architectures, for which the RFC would generate 32-bit code
-   or 64-bit tables of the wrong width.
+   64-bit architectures, for which the kernel does not provide it.
+
+   The system call number is only ever the one the kernel advertises
+   in the auxiliary vector (AT_TRAMPFD): no setting names a number, so
+   no setting can make the library issue another system call.
 
    The OS layer (tramp-os.h) enables the backend by defining
    TRAMP_OS_TRAMPFD and the following (inside glibc, this file defines
    them itself):
-     tramp_trampfd_override ()   -1 if no number is configured, 0 if
-                                 trampfd is disabled, or the system
-                                 call number to use (glibc: the
+     tramp_trampfd_setting ()    -1 for the default, 0 to never use
+                                 trampfd, 1 to use it whenever the
+                                 kernel advertises it (glibc: the
                                  glibc.tramp.trampfd tunable; libtramp:
                                  the LIBTRAMP_TRAMPFD environment
                                  variable; both ignored in AT_SECURE
@@ -50,18 +53,18 @@
 #include <trampfd.h>
 
 #if defined _LIBC && !defined TRAMP_OS_TRAMPFD
-/* Inside glibc: the number comes from the glibc.tramp.trampfd tunable
-   (-1, the default: whatever the kernel advertises; 0: never; N > 0:
-   system call N), which glibc ignores in AT_SECURE processes.  The
-   system calls are made directly, so that tramp_alloc is not a
-   cancellation point.  */
+/* Inside glibc: the setting is the glibc.tramp.trampfd tunable (-1,
+   the default; 0: never; 1: whenever the kernel advertises trampfd;
+   glibc refuses other values), which glibc ignores in AT_SECURE
+   processes.  The system calls are made directly, so that tramp_alloc
+   is not a cancellation point.  */
 # include <elf/dl-tunables.h>
 # include <not-cancel.h>
 # include <sysdep.h>
 # define TRAMP_OS_TRAMPFD 1
 
-static inline long
-tramp_trampfd_override (void)
+static inline int
+tramp_trampfd_setting (void)
 {
   return TUNABLE_GET_FULL (glibc, tramp, trampfd, int32_t, NULL);
 }
@@ -69,7 +72,7 @@ tramp_trampfd_override (void)
 static inline int
 tramp_trampfd_syscall (long nr, struct trampfd_info *info)
 {
-  long int r = INTERNAL_SYSCALL_NCS (nr, 1, info);
+  long int r = INTERNAL_SYSCALL_NCS (nr, 2, info, 0);
   if (INTERNAL_SYSCALL_ERROR_P (r))
     {
       __set_errno (INTERNAL_SYSCALL_ERRNO (r));
@@ -109,21 +112,29 @@ tramp_trampfd_syscall (long nr, struct trampfd_info *info)
 #endif
 
 #if TRAMP_TRAMPFD
+/* Whether trampfd is used when the kernel advertises it and nothing
+   is configured.  It follows the measurement in doc/trampfd.md: the
+   static tables allocate and free several times faster (thread
+   caches, no lock) and call as fast, so they are preferred, and
+   trampfd is used when the setting asks for it (1).  */
+# ifndef TRAMP_TRAMPFD_DEFAULT
+#  define TRAMP_TRAMPFD_DEFAULT 0
+# endif
+
 /* Return the trampfd system call number, or -1 if trampfd is not to be
-   used.  A configured number wins over the kernel's advertisement (so
-   that trampfd can be disabled, or used on an out-of-tree kernel that
-   does not advertise it).  Costs one scan of the auxiliary vector and
-   no system call.  */
+   used.  The number is the kernel's advertisement and nothing else;
+   the setting can only turn its use off (or on, when the default is
+   off).  Costs one scan of the auxiliary vector and no system call.  */
 static inline long
 tramp_trampfd_number (void)
 {
-  long nr = tramp_trampfd_override ();
-  if (nr >= 0)
-    return nr > 0 ? nr : -1;
+  int setting = tramp_trampfd_setting ();
+  if (setting == 0 || (setting < 0 && !TRAMP_TRAMPFD_DEFAULT))
+    return -1;
   int saved = errno;
   unsigned long value = __getauxval (AT_TRAMPFD);
   __set_errno (saved);
-  return value > 0 && value <= LONG_MAX ? (long) value : -1;
+  return value > 0 && value <= INT_MAX ? (long) value : -1;
 }
 #endif
 

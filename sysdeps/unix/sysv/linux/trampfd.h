@@ -19,48 +19,50 @@
 #ifndef _TRAMPFD_H
 #define _TRAMPFD_H 1
 
-/* THIS DESCRIBES AN OUT-OF-TREE KERNEL INTERFACE: the trampfd RFC,
-   version 2 (September 2020), which was never merged into Linux.  No
-   released kernel provides it.  The layouts below are those of the
-   RFC's include/uapi/linux/trampfd.h and of the register enumerations
-   it added to each architecture's uapi asm/ptrace.h; the names are
-   prefixed so that they cannot clash with a future real header.
+/* THIS DESCRIBES A KERNEL INTERFACE THAT IS NOT IN LINUX YET: the
+   trampfd patch series for Linux 6.12 in this project's kernel/
+   directory, which keeps the layouts of the trampfd RFC, version 2
+   (September 2020), and adds a flags argument and the advertisement.
+   The layouts below are those of its include/uapi/linux/trampfd.h and
+   asm/trampfd.h; the names are prefixed or kept apart so that they
+   cannot clash with the real headers.
 
-   The RFC's system call number (440) was later given to
-   process_madvise, so the number is never assumed: a kernel that
-   provides trampfd advertises its number in the auxiliary vector under
-   AT_TRAMPFD (a provisional value chosen by this project, see below),
-   and the number can be given explicitly for out-of-tree kernels and
-   tests (the glibc.tramp.trampfd tunable, or LIBTRAMP_TRAMPFD for
-   libtramp).
+   The system call number is never assumed (the RFC's 440 was later
+   given to process_madvise, and the series' 463 is only provisional):
+   the kernel advertises the number for the process's ABI in the
+   auxiliary vector under AT_TRAMPFD, and that is the only number the
+   library ever calls.
 
-   Protocol: fd = syscall (nr, &info) fills INFO and returns a
+   Protocol: fd = syscall (nr, &info, 0) fills INFO and returns a
    close-on-exec descriptor.  pwrite a struct trampfd_code at offset
    TRAMPFD_CODE_OFFSET and a struct trampfd_data at TRAMPFD_DATA_OFFSET
    (each once: a second write fails with EEXIST; a wrong size, a bad
-   register or a bad count with EINVAL).  Then
+   register, the same register twice or a bad count or table with
+   EINVAL).  Then
      mmap (hint, page size, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd,
 	   info.code_offset)
-   (exactly those flags and that length, else EINVAL; only once, else
-   EEXIST; only by the process that created the descriptor) returns a
-   page of INFO.NTRAMPOLINES trampolines of INFO.CODE_SIZE bytes.
-   Trampoline X loads CODE_TABLE[X] into the code register and
-   DATA_TABLE[X] into the data register, through the addresses of those
-   elements, which the kernel writes into the code: the tables must not
-   move while the page is mapped.  Table elements are pointers of the
-   process's own size (8 bytes on 64-bit, 4 on 32-bit processes).  The
-   mapping holds a reference to the file, so the descriptor can be
-   closed once the page is mapped; the page is freed when it is
-   unmapped.  */
+   (a private, non-writable mapping of exactly one page, else EINVAL;
+   only once, else EEXIST; only by the process that created the
+   descriptor, else EPERM) returns a page of INFO.NTRAMPOLINES
+   trampolines of INFO.CODE_SIZE bytes.  Trampoline X loads CODE_TABLE[X]
+   into the code register and DATA_TABLE[X] into the data register,
+   through the addresses of those elements, which the kernel writes into
+   the code: the tables must not move while the page is mapped.  Table
+   elements are pointers of the process's own size (8 bytes on 64-bit,
+   4 on 32-bit processes).  The mapping holds a reference to the file,
+   so the descriptor can be closed once the page is mapped; the page
+   is freed when the last mapping of it goes away.  */
 
 #include <stdint.h>
 
-/* Provisional auxiliary vector entry: its value is the system call
-   number of trampfd.  Not allocated by Linux; chosen far above the
-   entries Linux uses (the highest is AT_MINSIGSTKSZ, 51) so that it
-   cannot be mistaken for one of them.  A kernel implementing this
-   proposal would allocate the next free AT_ number instead.  */
-#define AT_TRAMPFD 0x7472
+/* The auxiliary vector entry of the kernel series: its value is the
+   trampfd system call number for the process's ABI.  52 is the first
+   value that neither Linux's generic <linux/auxvec.h> nor any
+   architecture's uses (sparc has 48 to 50, several architectures 51,
+   AT_MINSIGSTKSZ).  */
+#ifndef AT_TRAMPFD
+# define AT_TRAMPFD 52
+#endif
 
 /* Filled in by the kernel.  */
 struct trampfd_info
@@ -147,10 +149,10 @@ enum
 #define TRAMPFD_ARM_R(n) (TRAMPFD_ARM_R0 + (n))
 #define TRAMPFD_ARM64_X(n) (TRAMPFD_ARM64_X0 + (n))
 
-/* Trampoline sizes the RFC generates: x86_64 40 (endbr64, movabs and
-   load for each register, jmp, nop, padding), i386 24, arm64 48 (four
-   movz/movk, ldr for each register, br, padding), AArch32 28 (movw,
-   movt, ldr for each register, bx).  */
+/* Trampoline sizes: x86_64 40 (endbr64, movabs and load for each
+   register, jmp, int3 padding), i386 24, arm64 48 (bti c, four
+   movz/movk and ldr for each register, br), AArch32 28 in the RFC
+   (the kernel series has no AArch32 trampfd).  */
 #define TRAMPFD_CODE_SIZE_X86_64 40
 #define TRAMPFD_CODE_SIZE_I386 24
 #define TRAMPFD_CODE_SIZE_ARM64 48
