@@ -66,6 +66,63 @@ finish () {
   exit $((failed > 0))
 }
 
+# pbuild NAME CMD: run CMD in the chroot in the background, at most two
+# at a time (the machine has two cores); its output goes to
+# $W/logs/NAME, and $W/logs/NAME.failed marks a failure.  pwait waits
+# for them all.
+pbuild () {
+  if [ "$(jobs -rp | wc -l)" -ge 2 ]; then wait -n; fi
+  ( inroot "$2" >"$W/logs/$1" 2>&1 || touch "$W/logs/$1.failed" ) &
+}
+pwait () { wait; }
+
+# built NAME LABEL: report a failed pbuild NAME; true if it succeeded.
+built () {
+  [ -e "$W/logs/$1.failed" ] || return 0
+  result FAIL "build $2" "$W/logs/$1"
+  return 1
+}
+
+# Functions owning escaping nested functions inlined into each other
+# (tests/gcc/tst-nested-inline.c), at each optimisation level.
+INLINE_LEVELS="O0 O1 O2 O3 Os O2-flto"
+# inline_tests ARCH CC OUT "CFLAGS" "LDFLAGS" "RUN" WX "VARIANTS": build
+# with CC into OUT and run (RUN: emulator prefix; WX: the W^X policy
+# runner, empty for none).  The control runs without its longjmp part,
+# where libgcc's runtime leaks.
+inline_tests () {
+  local arch=$1 cc=$2 o=$3 cflags=$4 ldflags=$5 run=$6 wx=$7 variants=$8
+  local lvl v def extra name bin
+  for lvl in $INLINE_LEVELS; do
+    for v in $variants; do
+      case $v in
+	ours) def=-DEXPECT_LIBTRAMP extra=$o/libtramp-nested.a ;;
+	patched) def=-DEXPECT_LIBTRAMP extra=$o/heap-trampoline-patched.o ;;
+	libgcc) def="" extra="" ;;
+      esac
+      pbuild "$arch.inline.$lvl.$v" "$cc $cflags -${lvl/-/ -} $def \
+	tests/gcc/tst-nested-inline.c tests/gcc/nested-inline-lto.c \
+	-o $o/tst-nested-inline.$lvl.$v $extra $o/libtramp.a $ldflags"
+    done
+  done
+  pwait
+  for lvl in $INLINE_LEVELS; do
+    for v in $variants; do
+      name="$arch: tst-nested-inline -${lvl/-/ -}"
+      built "$arch.inline.$lvl.$v" "$name.$v" || continue
+      bin=$W/$o/tst-nested-inline.$lvl.$v
+      if [ $v = libgcc ]; then
+	expect "$name: control: libgcc" ok $run "$bin" n
+	[ -n "$wx" ] && expect "$name: control: libgcc killed by the W^X policy" \
+	  sigsys $run "$wx" "$bin" n
+      else
+	expect "$name.$v" ok $run "$bin"
+	[ -n "$wx" ] && expect "$name.$v (W^X policy)" ok $run "$wx" "$bin"
+      fi
+    done
+  done
+}
+
 arch=$(uname -m)
 if [ "$arch" != x86_64 ]; then
   result UNSUPPORTED "GCC 14 chroot tests run on x86_64 hosts only"
@@ -76,17 +133,21 @@ need_packages debootstrap gcc make libc6-dev binutils patch xz-utils
 
 # --- The chroot -------------------------------------------------------
 root=$TRAMP_CACHE/trixie-gcc14
+# The Debian mirror of the machine's apt configuration: the project
+# names none.
 mirror () {
-  local uri
-  uri=$(grep -hE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
-	  /etc/apt/sources.list 2>/dev/null \
-	| grep -oE 'https?://[^ ]+' | grep -v security | head -n 1)
-  echo "${uri:-http://deb.debian.org/debian}"
+  grep -hE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
+    /etc/apt/sources.list 2>/dev/null \
+    | grep -oE 'https?://[^ ]+' | grep -v security | head -n 1
 }
 if [ ! -x "$root/usr/bin/gcc-14" ]; then
   start=$SECONDS
   mkdir -p "$TRAMP_CACHE"
   rm -rf "$root.tmp"
+  if [ -z "$(mirror)" ]; then
+    result FAIL "no Debian mirror in the apt configuration"
+    finish
+  fi
   if debootstrap --variant=minbase --include=gcc-14,libc6-dev trixie \
        "$root.tmp" "$(mirror)" >"$log" 2>&1; then
     rm -rf "$root" && mv "$root.tmp" "$root"
@@ -100,7 +161,7 @@ fi
 work=/tmp/tramp-gcc
 W=$root$work
 rm -rf "$W"
-mkdir -p "$W/out"
+mkdir -p "$W/out" "$W/logs"
 cp -r misc sysdeps standalone gcc tests bench "$W/"
 # Run a command in the chroot, in $work.
 inroot () {
@@ -290,6 +351,9 @@ for t in $tests; do
   done
 done
 
+inline_tests x86_64 gcc-14 out "-std=gnu11 -g -Wall -ftrampoline-impl=heap \
+  -fcf-protection -Imisc" "$RUN_LDFLAGS" "" "$policy" "$variants"
+
 # A plugin built with -ftrampoline-impl=heap, dlopened by a program
 # that has libgcc_s loaded: linked with libtramp-nested and
 # --exclude-libs its calls stay in the plugin; without, they bind to
@@ -446,6 +510,8 @@ arch_tests () {
       fi
     done
   done
+  inline_tests $arch $cc $o "-std=gnu11 -g -Wall $cflags \
+    -ftrampoline-impl=heap -Imisc $scale" "$ldflags" "$run" "$wx" "$variants"
 }
 
 # i386 runs natively, under the i386 W^X policy runner (the host's
