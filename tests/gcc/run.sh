@@ -70,11 +70,16 @@ finish () {
 # at a time (the machine has two cores); its output goes to
 # $W/logs/NAME, and $W/logs/NAME.failed marks a failure.  pwait waits
 # for them all.
+pjobs=0
 pbuild () {
-  if [ "$(jobs -rp | wc -l)" -ge 2 ]; then wait -n; fi
+  if [ $pjobs -ge 2 ]; then
+    wait -n
+    pjobs=$((pjobs - 1))
+  fi
   ( inroot "$2" >"$W/logs/$1" 2>&1 || touch "$W/logs/$1.failed" ) &
+  pjobs=$((pjobs + 1))
 }
-pwait () { wait; }
+pwait () { wait; pjobs=0; }
 
 # built NAME LABEL: report a failed pbuild NAME; true if it succeeded.
 built () {
@@ -196,22 +201,33 @@ fi
 result PASS "build libtramp and libtramp-nested with gcc-14"
 
 # --- GCC 14's libgcc heap-trampoline.c, patched ------------------------
-# The pristine files come from trixie's gcc-14-source package (only the
-# two files are kept in the cache).
+# From trixie's gcc-14-source package (fetched by the chroot's apt, so
+# from the mirror of the machine's apt configuration), the cache keeps
+# libgcc and GCC's own tests of nested functions (GCC_TESTS, run
+# below); they are extracted at test time, never part of the project.
+GCC_TESTS="gcc.c-torture/execute/nestfunc-* gcc.c-torture/execute/20000822-1.c
+  gcc.c-torture/execute/921215-1.c gcc.c-torture/execute/931002-1.c
+  gcc.dg/heap-trampoline-1.c gcc.dg/trampoline-1.c gcc.dg/nested-vla-1.c
+  gcc.dg/torture/pr86389.c gcc.dg/torture/stackalign/nested-5.c
+  gcc.dg/torture/stackalign/nested-6.c gcc.dg/torture/stackalign/stackalign.exp
+  gcc.target/i386/pr85044.c"
 gsrc=$TRAMP_CACHE/gcc14-src
 have_gcc_src=no
-if [ ! -f "$gsrc/libgcc/config/i386/heap-trampoline.c" ]; then
+if [ ! -f "$gsrc/gcc/testsuite/gcc.dg/heap-trampoline-1.c" ]; then
+  start=$SECONDS
   rm -rf "$W/gsrc" && mkdir -p "$W/gsrc"
+  pats="'*/libgcc/*' '*/gcc/BASE-VER'"
+  for t in $GCC_TESTS; do pats="$pats '*/gcc/testsuite/$t'"; done
   if inroot "cd gsrc && apt-get update -qq && apt-get download -qq \
 	     gcc-14-source" >"$log" 2>&1 \
      && (cd "$W/gsrc" && dpkg-deb --fsys-tarfile gcc-14-source_*.deb \
 	   | tar -xO --wildcards './usr/src/gcc-14/gcc-14*.tar.xz' \
-	   | tar -xJ --wildcards '*/libgcc/config/i386/heap-trampoline.c' \
-	       '*/libgcc/config/aarch64/heap-trampoline.c') >>"$log" 2>&1; then
+	   | eval tar -xJ --wildcards "$pats") >>"$log" 2>&1; then
     rm -rf "$gsrc.tmp" && mkdir -p "$gsrc.tmp"
-    cp -r "$W"/gsrc/gcc-14*/libgcc "$gsrc.tmp/"
+    cp -r "$W"/gsrc/gcc-14*/libgcc "$W"/gsrc/gcc-14*/gcc "$gsrc.tmp/"
     (cd "$W/gsrc" && ls -d gcc-14*/ | tr -d /) > "$gsrc.tmp/VERSION"
     rm -rf "$gsrc" && mv "$gsrc.tmp" "$gsrc"
+    echo "extracted libgcc and GCC's tests from gcc-14-source in $((SECONDS - start)) s"
   fi
   rm -rf "$W/gsrc"
 fi
@@ -353,6 +369,108 @@ done
 
 inline_tests x86_64 gcc-14 out "-std=gnu11 -g -Wall -ftrampoline-impl=heap \
   -fcf-protection -Imisc" "$RUN_LDFLAGS" "" "$policy" "$variants"
+
+# --- GCC's own tests of nested functions ---------------------------------
+# GCC_TESTS from the cached gcc-14 source, built with
+# -ftrampoline-impl=heap at GCC's torture levels (TORTURE_OPTIONS and
+# LTO_TORTURE_OPTIONS of gcc/testsuite/lib), the stackalign tests also
+# with the option sets of stackalign.exp.  Each object is linked with
+# libtramp-nested (run plainly and under the W^X policy), the patched
+# libgcc (likewise) and libgcc's own runtime (the control: run
+# plainly).  One result per program and level.
+TORTURE=("-O0" "-O1" "-O2"
+  "-O3 -fomit-frame-pointer -funroll-loops -fpeel-loops -ftracer -finline-functions"
+  "-O3 -g" "-Os"
+  "-O2 -flto -fno-use-linker-plugin -flto-partition=none"
+  "-O2 -flto -fuse-linker-plugin -fno-fat-lto-objects")
+# stackalign.exp on x86: its default flags with each of its option sets.
+STACKALIGN=("" "-fpic" "-mforce-drap" "-mforce-drap -fpic")
+STACKALIGN_FLAGS="-mstackrealign -mpreferred-stack-boundary=5 -mno-mmx"
+gcc_testsuite () {
+  local gt=$W/gt t f name opts extra i k sets set_opts bin v ran
+  if [ ! -d "$gsrc/gcc/testsuite" ]; then
+    result FAIL "GCC's tests of nested functions: not in the cache"
+    return
+  fi
+  rm -rf "$gt" && mkdir -p "$gt"
+  local progs=()
+  for t in $GCC_TESTS; do
+    for f in "$gsrc"/gcc/testsuite/$t; do
+      case $f in *.c) progs+=("${f#$gsrc/gcc/testsuite/}") ;; esac
+    done
+  done
+  local jobs=()
+  for f in "${progs[@]}"; do
+    name=$(echo "${f%.c}" | tr / _)
+    cp "$gsrc/gcc/testsuite/$f" "$gt/$name.c"
+    # The test's own options (dg-options, dg-additional-options).
+    opts=$(sed -n 's/.*dg-\(additional-\)\{0,1\}options "\([^"]*\)".*/\2/p' \
+	     "$gt/$name.c" | tr '\n' ' ')
+    sets=("")
+    case $f in
+      */stackalign/*) sets=("${STACKALIGN[@]}") opts="$opts $STACKALIGN_FLAGS" ;;
+    esac
+    case $f in gcc.c-torture/*) opts="$opts -w" ;; esac
+    for k in "${!sets[@]}"; do
+      for i in "${!TORTURE[@]}"; do
+	local id=$name.$k.$i
+	# The test's options first: the torture level wins.
+	local o="$opts ${TORTURE[$i]} ${sets[$k]}"
+	jobs+=("$id|$f|$o")
+	pbuild "gt.$id" "set -e; cd gt
+	  gcc-14 -ftrampoline-impl=heap $o -c $name.c -o $id.o
+	  gcc-14 $o $id.o -o $id.ours ../out/libtramp-nested.a \
+	    ../out/libtramp.a $RUN_LDFLAGS
+	  gcc-14 $o $id.o -o $id.patched $PATCHED_LINK ../out/libtramp.a \
+	    $RUN_LDFLAGS
+	  gcc-14 $o $id.o -o $id.libgcc $RUN_LDFLAGS"
+      done
+    done
+  done
+  pwait
+  local npass=0 nfail=0 nkilled=0 nctl=0
+  for j in "${jobs[@]}"; do
+    local id=${j%%|*} rest=${j#*|}
+    f=${rest%%|*} opts=${rest#*|}
+    opts=$(echo $opts)
+    name="gcc testsuite: $f $opts"
+    built "gt.$id" "$name" || { nfail=$((nfail + 1)); continue; }
+    bin=$gt/$id
+    : >"$log"
+    local bad=""
+    for v in ours patched; do
+      (timeout 60 "$bin.$v"; exit $?) >>"$log" 2>&1 || bad="$bad $v"
+      (timeout 60 "$policy" "$bin.$v"; exit $?) >>"$log" 2>&1 \
+	|| bad="$bad $v+policy"
+    done
+    (timeout 60 "$bin.libgcc"; exit $?) >>"$log" 2>&1 || bad="$bad control"
+    (timeout 60 "$policy" "$bin.libgcc"; exit $?) >/dev/null 2>&1
+    [ $? -eq 159 ] && nkilled=$((nkilled + 1))
+    nctl=$((nctl + 1))
+    # GCC never makes the call of DELETED a sibling call: the caller's
+    # frame must still be there (see doc/gcc.md).
+    if objdump -d "$bin.ours" | grep -qE 'jmp +[0-9a-f]+ <__gcc_nested_func_ptr_deleted'
+    then
+      bad="$bad deleted-tail-called"
+    fi
+    if [ -z "$bad" ]; then
+      result PASS "$name"
+      npass=$((npass + 1))
+    else
+      echo "failed:$bad" >>"$log"
+      result FAIL "$name" "$log"
+      nfail=$((nfail + 1))
+    fi
+  done
+  echo "gcc testsuite: ${#progs[@]} programs, $npass builds pass (ours, patched: plain and W^X policy; control plain), $nfail fail; the policy killed the control in $nkilled of $nctl"
+}
+
+PATCHED_LINK=../out/heap-trampoline-patched.o
+if [ $have_gcc_src = yes ]; then
+  gcc_testsuite
+else
+  result FAIL "GCC's tests of nested functions: no GCC source"
+fi
 
 # A plugin built with -ftrampoline-impl=heap, dlopened by a program
 # that has libgcc_s loaded: linked with libtramp-nested and
