@@ -90,7 +90,8 @@
    swapcontext switches, and none of this is async-signal-safe.  The
    address rules also need each thread's frames on one downward stack
    (plus the alternate signal stack): -fsplit-stack, whose segments are
-   not ordered by address, is not supported.
+   not ordered by address, is not supported, nor, on i386,
+   -mpreferred-stack-boundary above 5 (see HEAP_T_SP_SLACK).
 
    The includer may define, before including this file:
      HEAP_T_LIBC_ATTR          attributes of the two exported functions;
@@ -274,7 +275,8 @@ heap_t_sweep_top (struct heap_t_stack *s, struct heap_t_bounds *b)
 static void
 heap_t_sweep_all (struct heap_t_stack *s, struct heap_t_bounds *b)
 {
-  static const char released;
+  /* Not const: libgcc builds with -Wcast-qual.  */
+  static char released;
   int fallback_kept = 0;
   size_t mask = 15;
   while (mask < 2 * s->count)
@@ -299,7 +301,7 @@ heap_t_sweep_all (struct heap_t_stack *s, struct heap_t_bounds *b)
 	  && (reused || heap_t_stale (b, e)))
 	{
 	  heap_t_release (e);
-	  e->tramp = (void *) &released;
+	  e->tramp = &released;
 	}
       else
 	fallback_kept |= e->tramp == NULL;
@@ -307,7 +309,7 @@ heap_t_sweep_all (struct heap_t_stack *s, struct heap_t_bounds *b)
   free (seen);
   size_t kept = 0;
   for (size_t i = 0; i < s->count; i++)
-    if (s->entries[i].tramp != (void *) &released)
+    if (s->entries[i].tramp != &released)
       s->entries[kept++] = s->entries[i];
   s->count = kept;
 }

@@ -100,14 +100,16 @@ inline_tests () {
   local lvl v def extra name bin
   for lvl in $INLINE_LEVELS; do
     for v in $variants; do
-      case $v in
-	ours) def=-DEXPECT_LIBTRAMP extra=$o/libtramp-nested.a ;;
-	patched) def=-DEXPECT_LIBTRAMP extra=$o/heap-trampoline-patched.o ;;
-	libgcc) def="" extra="" ;;
+      case $arch:$v in
+	*:ours) def=-DEXPECT_LIBTRAMP extra="$o/libtramp-nested.a $o/libtramp.a" ;;
+	x86_64:patched) def=-DEXPECT_LIBTRAMP extra=$PATCHED_LINK ;;
+	*:patched) def=-DEXPECT_LIBTRAMP
+	  extra="$o/heap-trampoline-patched.o $o/libtramp.a" ;;
+	*:libgcc) def="" extra=$o/libtramp.a ;;
       esac
       pbuild "$arch.inline.$lvl.$v" "$cc $cflags -${lvl/-/ -} $def \
 	tests/gcc/tst-nested-inline.c tests/gcc/nested-inline-lto.c \
-	-o $o/tst-nested-inline.$lvl.$v $extra $o/libtramp.a $ldflags"
+	-o $o/tst-nested-inline.$lvl.$v $extra $ldflags"
     done
   done
   pwait
@@ -254,16 +256,42 @@ if [ $have_gcc_src = yes ]; then
     result FAIL "the patch carries gcc/heap-trampoline-libc.h unchanged" \
       "$log"
   fi
-  # libgcc builds it with the target's headers; -Imisc stands for a C
-  # library that has <sys/tramp.h>.
-  if inroot "gcc-14 -O2 -g -Wall -fPIC -fcf-protection -Imisc \
+  # libgcc's own compile of it for x86_64-linux-gnu (libgcc/Makefile.in
+  # with config.host's tmake_file t-libgcc-pic, i386/t-linux and
+  # i386/t-heap-trampoline, and GCC's configure for Debian's gcc-14,
+  # --enable-cet): CFLAGS, LIBGCC2_CFLAGS with GCC_CFLAGS,
+  # HOST_LIBGCC2_CFLAGS with PICFLAG and CET_FLAGS, -DHAVE_CC_TLS, and
+  # -fexceptions for LIB2ADDEH; -DSHARED for libgcc_s's copy.  Left
+  # out: the include directories of the build tree (this file only
+  # includes C library headers).  -Imisc stands for a C library that
+  # has <sys/tramp.h>.  The static copy replaces heap-trampoline.o in
+  # a copy of trixie's libgcc_eh.a, which the .patched programs link
+  # with -static-libgcc, and tramp_alloc comes from libtramp.so as it
+  # would from libc.so.
+  LIBGCC_FLAGS="-g -O2 -O2 -W -Wall -Wno-narrowing -Wwrite-strings \
+    -Wcast-qual -Wstrict-prototypes -Wmissing-prototypes \
+    -Wold-style-definition -g -DIN_LIBGCC2 -fbuilding-libgcc \
+    -fno-stack-protector -fpic -mlong-double-80 -DUSE_ELF_SYMVER \
+    -fcf-protection -mshstk -DHAVE_CC_TLS -fexceptions"
+  if inroot "set -e; mkdir -p out/libgcc-patched
+	     gcc-14 $LIBGCC_FLAGS -Imisc \
 	       -c gcc-patched/libgcc/config/i386/heap-trampoline.c \
-	       -o out/heap-trampoline-patched.o" >"$log" 2>&1 \
-     && nm "$W/out/heap-trampoline-patched.o" | grep -q ' U tramp_alloc$'
+	       -o out/libgcc-patched/heap-trampoline.o
+	     gcc-14 $LIBGCC_FLAGS -DSHARED -Imisc \
+	       -c gcc-patched/libgcc/config/i386/heap-trampoline.c \
+	       -o out/libgcc-patched/heap-trampoline_s.o
+	     cp \$(gcc-14 -print-file-name=libgcc_eh.a) out/libgcc-patched/
+	     cd out/libgcc-patched && ar r libgcc_eh.a heap-trampoline.o
+	     cd .. && cp libgcc-patched/heap-trampoline.o heap-trampoline-patched.o
+	     gcc-14 -shared -Wl,-soname,libtramp.so -o libtramp.so \
+	       tramp.o tramp-table.o" >"$log" 2>&1 \
+     && nm "$W/out/heap-trampoline-patched.o" | grep -q ' U tramp_alloc$' \
+     && nm "$W/out/libgcc-patched/heap-trampoline_s.o" | grep -q ' U tramp_alloc$' \
+     && ar t "$W/out/libgcc-patched/libgcc_eh.a" | grep -qx heap-trampoline.o
   then
-    result PASS "patched i386/heap-trampoline.c builds with gcc-14 and uses tramp_alloc"
+    result PASS "patched i386/heap-trampoline.c built as libgcc builds it (libgcc_eh.a and libgcc_s objects) and uses tramp_alloc"
   else
-    result FAIL "patched i386/heap-trampoline.c builds with gcc-14" "$log"
+    result FAIL "patched i386/heap-trampoline.c built as libgcc builds it" "$log"
     have_gcc_src=no
   fi
   if command -v i686-linux-gnu-gcc >/dev/null; then
@@ -300,22 +328,29 @@ if ! [ -x "$root/usr/bin/g++-14" ]; then
 fi
 tests="$tests tst-nested-cxx"
 
+# What the .patched programs link: libgcc_eh.a with the patched
+# heap-trampoline.o and libtramp.so, kept even when only libgcc_eh
+# needs it, as libc would be (absolute paths, for gcc_testsuite too).
+PATCHED_LINK="-static-libgcc -L$work/out/libgcc-patched -Wl,--no-as-needed \
+  $work/out/libtramp.so -Wl,-rpath,$W/out"
 for t in $tests; do
   for v in $variants; do
     case $v in
-      ours) def=-DEXPECT_LIBTRAMP extra="out/libtramp-nested.a" ;;
-      patched) def=-DEXPECT_LIBTRAMP extra="out/heap-trampoline-patched.o" ;;
-      libgcc) def="" extra="" ;;
+      ours) def=-DEXPECT_LIBTRAMP extra="out/libtramp-nested.a out/libtramp.a" ;;
+      patched) def=-DEXPECT_LIBTRAMP extra="$PATCHED_LINK" ;;
+      libgcc) def="" extra="out/libtramp.a" ;;
     esac
     if [ $t = tst-nested-cxx ]; then
       cmd="gcc-14 $TEST_CFLAGS $def -c tests/gcc/nested-cxx-frames.c \
 	     -o out/cxx-frames.$v.o
 	   g++-14 -O2 -g -Wall -fcf-protection -pthread tests/gcc/$t.cc \
-	     out/cxx-frames.$v.o -o out/$t.$v $extra out/libtramp.a \
-	     $RUN_LDFLAGS"
+	     out/cxx-frames.$v.o -o out/$t.$v $extra $RUN_LDFLAGS"
+      # One unwinder: libstdc++ too from its static library, which uses
+      # the program's libgcc_eh (libgcc_s is not linked).
+      [ $v = patched ] && cmd="$cmd -static-libstdc++"
     else
       cmd="gcc-14 $TEST_CFLAGS $def tests/gcc/$t.c -o out/$t.$v $extra \
-	     out/libtramp.a $RUN_LDFLAGS"
+	     $RUN_LDFLAGS"
     fi
     if ! inroot "set -e; $cmd" >"$log" 2>&1; then
       result FAIL "build $t.$v" "$log"
@@ -337,6 +372,14 @@ for v in ours patched; do
     result FAIL "link: $v runtime defined in the program" "$log"
   fi
 done
+if [ $have_gcc_src = yes ]; then
+  if nm -D "$W/out/tst-nested-qsort.patched" 2>/dev/null \
+       | grep -q ' U tramp_alloc$'; then
+    result PASS "link: the patched libgcc_eh.a's runtime calls tramp_alloc in libtramp.so"
+  else
+    result FAIL "link: the patched libgcc_eh.a's runtime calls tramp_alloc in libtramp.so"
+  fi
+fi
 if nm -D "$W/out/tst-nested-qsort.libgcc" 2>/dev/null \
      | grep -q ' U __gcc_nested_func_ptr_created'; then
   result PASS "link: control takes the runtime from libgcc_s"
@@ -421,8 +464,7 @@ gcc_testsuite () {
 	  gcc-14 -ftrampoline-impl=heap $o -c $name.c -o $id.o
 	  gcc-14 $o $id.o -o $id.ours ../out/libtramp-nested.a \
 	    ../out/libtramp.a $RUN_LDFLAGS
-	  gcc-14 $o $id.o -o $id.patched $PATCHED_LINK ../out/libtramp.a \
-	    $RUN_LDFLAGS
+	  gcc-14 $o $id.o -o $id.patched $PATCHED_LINK $RUN_LDFLAGS
 	  gcc-14 $o $id.o -o $id.libgcc $RUN_LDFLAGS"
       done
     done
@@ -465,7 +507,6 @@ gcc_testsuite () {
   echo "gcc testsuite: ${#progs[@]} programs, $npass builds pass (ours, patched: plain and W^X policy; control plain), $nfail fail; the policy killed the control in $nkilled of $nctl"
 }
 
-PATCHED_LINK=../out/heap-trampoline-patched.o
 if [ $have_gcc_src = yes ]; then
   gcc_testsuite
 else
