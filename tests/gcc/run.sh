@@ -641,6 +641,22 @@ arch_tests () {
     result FAIL "$arch: build libtramp and the runtimes with $cc" "$log"
     return
   fi
+  # A kernel without 32-bit emulation cannot run them natively: then
+  # qemu-user runs them, without policy or control, as on aarch64.
+  if [ -z "$run" ] \
+     && inroot "echo 'int main (void) { return 0; }' > $o/true.c
+		$cc $o/true.c -o $o/true $ldflags" >"$log" 2>&1 \
+     && ! "$W/$o/true" 2>/dev/null; then
+    if command -v "qemu-$arch" >/dev/null; then
+      run="qemu-$arch -L $root/usr/$triplet" wx=""
+      scale="-DITERATIONS=20000 -DWARMUP=1000 -DSTEPS=200000"
+      test_cflags="$test_cflags $scale"
+      result UNSUPPORTED "$arch: this kernel does not run $arch programs: under qemu-$arch, without W^X policy or control"
+    else
+      result UNSUPPORTED "$arch: this kernel does not run $arch programs, and no qemu-$arch"
+      return
+    fi
+  fi
   result PASS "$arch: build libtramp and the runtimes with $cc"
   variants="ours"
   [ $have_gcc_src = yes ] && variants="$variants patched"
