@@ -66,6 +66,70 @@ finish () {
   exit $((failed > 0))
 }
 
+# pbuild NAME CMD: run CMD in the chroot in the background, at most two
+# at a time (the machine has two cores); its output goes to
+# $W/logs/NAME, and $W/logs/NAME.failed marks a failure.  pwait waits
+# for them all.
+pjobs=0
+pbuild () {
+  if [ $pjobs -ge 2 ]; then
+    wait -n
+    pjobs=$((pjobs - 1))
+  fi
+  ( inroot "$2" >"$W/logs/$1" 2>&1 || touch "$W/logs/$1.failed" ) &
+  pjobs=$((pjobs + 1))
+}
+pwait () { wait; pjobs=0; }
+
+# built NAME LABEL: report a failed pbuild NAME; true if it succeeded.
+built () {
+  [ -e "$W/logs/$1.failed" ] || return 0
+  result FAIL "build $2" "$W/logs/$1"
+  return 1
+}
+
+# Functions owning escaping nested functions inlined into each other
+# (tests/gcc/tst-nested-inline.c), at each optimisation level.
+INLINE_LEVELS="O0 O1 O2 O3 Os O2-flto"
+# inline_tests ARCH CC OUT "CFLAGS" "LDFLAGS" "RUN" WX "VARIANTS": build
+# with CC into OUT and run (RUN: emulator prefix; WX: the W^X policy
+# runner, empty for none).  The control runs without its longjmp part,
+# where libgcc's runtime leaks.
+inline_tests () {
+  local arch=$1 cc=$2 o=$3 cflags=$4 ldflags=$5 run=$6 wx=$7 variants=$8
+  local lvl v def extra name bin
+  for lvl in $INLINE_LEVELS; do
+    for v in $variants; do
+      case $arch:$v in
+	*:ours) def=-DEXPECT_LIBTRAMP extra="$o/libtramp-nested.a $o/libtramp.a" ;;
+	x86_64:patched) def=-DEXPECT_LIBTRAMP extra=$PATCHED_LINK ;;
+	*:patched) def=-DEXPECT_LIBTRAMP
+	  extra="$o/heap-trampoline-patched.o $o/libtramp.a" ;;
+	*:libgcc) def="" extra=$o/libtramp.a ;;
+      esac
+      pbuild "$arch.inline.$lvl.$v" "$cc $cflags -${lvl/-/ -} $def \
+	tests/gcc/tst-nested-inline.c tests/gcc/nested-inline-lto.c \
+	-o $o/tst-nested-inline.$lvl.$v $extra $ldflags"
+    done
+  done
+  pwait
+  for lvl in $INLINE_LEVELS; do
+    for v in $variants; do
+      name="$arch: tst-nested-inline -${lvl/-/ -}"
+      built "$arch.inline.$lvl.$v" "$name.$v" || continue
+      bin=$W/$o/tst-nested-inline.$lvl.$v
+      if [ $v = libgcc ]; then
+	expect "$name: control: libgcc" ok $run "$bin" n
+	[ -n "$wx" ] && expect "$name: control: libgcc killed by the W^X policy" \
+	  sigsys $run "$wx" "$bin" n
+      else
+	expect "$name.$v" ok $run "$bin"
+	[ -n "$wx" ] && expect "$name.$v (W^X policy)" ok $run "$wx" "$bin"
+      fi
+    done
+  done
+}
+
 arch=$(uname -m)
 if [ "$arch" != x86_64 ]; then
   result UNSUPPORTED "GCC 14 chroot tests run on x86_64 hosts only"
@@ -76,17 +140,21 @@ need_packages debootstrap gcc make libc6-dev binutils patch xz-utils
 
 # --- The chroot -------------------------------------------------------
 root=$TRAMP_CACHE/trixie-gcc14
+# The Debian mirror of the machine's apt configuration: the project
+# names none.
 mirror () {
-  local uri
-  uri=$(grep -hE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
-	  /etc/apt/sources.list 2>/dev/null \
-	| grep -oE 'https?://[^ ]+' | grep -v security | head -n 1)
-  echo "${uri:-http://deb.debian.org/debian}"
+  grep -hE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
+    /etc/apt/sources.list 2>/dev/null \
+    | grep -oE 'https?://[^ ]+' | grep -v security | head -n 1
 }
 if [ ! -x "$root/usr/bin/gcc-14" ]; then
   start=$SECONDS
   mkdir -p "$TRAMP_CACHE"
   rm -rf "$root.tmp"
+  if [ -z "$(mirror)" ]; then
+    result FAIL "no Debian mirror in the apt configuration"
+    finish
+  fi
   if debootstrap --variant=minbase --include=gcc-14,libc6-dev trixie \
        "$root.tmp" "$(mirror)" >"$log" 2>&1; then
     rm -rf "$root" && mv "$root.tmp" "$root"
@@ -100,7 +168,7 @@ fi
 work=/tmp/tramp-gcc
 W=$root$work
 rm -rf "$W"
-mkdir -p "$W/out"
+mkdir -p "$W/out" "$W/logs"
 cp -r misc sysdeps standalone gcc tests bench "$W/"
 # Run a command in the chroot, in $work.
 inroot () {
@@ -135,22 +203,33 @@ fi
 result PASS "build libtramp and libtramp-nested with gcc-14"
 
 # --- GCC 14's libgcc heap-trampoline.c, patched ------------------------
-# The pristine files come from trixie's gcc-14-source package (only the
-# two files are kept in the cache).
+# From trixie's gcc-14-source package (fetched by the chroot's apt, so
+# from the mirror of the machine's apt configuration), the cache keeps
+# libgcc and GCC's own tests of nested functions (GCC_TESTS, run
+# below); they are extracted at test time, never part of the project.
+GCC_TESTS="gcc.c-torture/execute/nestfunc-* gcc.c-torture/execute/20000822-1.c
+  gcc.c-torture/execute/921215-1.c gcc.c-torture/execute/931002-1.c
+  gcc.dg/heap-trampoline-1.c gcc.dg/trampoline-1.c gcc.dg/nested-vla-1.c
+  gcc.dg/torture/pr86389.c gcc.dg/torture/stackalign/nested-5.c
+  gcc.dg/torture/stackalign/nested-6.c gcc.dg/torture/stackalign/stackalign.exp
+  gcc.target/i386/pr85044.c"
 gsrc=$TRAMP_CACHE/gcc14-src
 have_gcc_src=no
-if [ ! -f "$gsrc/libgcc/config/i386/heap-trampoline.c" ]; then
+if [ ! -f "$gsrc/gcc/testsuite/gcc.dg/heap-trampoline-1.c" ]; then
+  start=$SECONDS
   rm -rf "$W/gsrc" && mkdir -p "$W/gsrc"
+  pats="'*/libgcc/*' '*/gcc/BASE-VER'"
+  for t in $GCC_TESTS; do pats="$pats '*/gcc/testsuite/$t'"; done
   if inroot "cd gsrc && apt-get update -qq && apt-get download -qq \
 	     gcc-14-source" >"$log" 2>&1 \
      && (cd "$W/gsrc" && dpkg-deb --fsys-tarfile gcc-14-source_*.deb \
 	   | tar -xO --wildcards './usr/src/gcc-14/gcc-14*.tar.xz' \
-	   | tar -xJ --wildcards '*/libgcc/config/i386/heap-trampoline.c' \
-	       '*/libgcc/config/aarch64/heap-trampoline.c') >>"$log" 2>&1; then
+	   | eval tar -xJ --wildcards "$pats") >>"$log" 2>&1; then
     rm -rf "$gsrc.tmp" && mkdir -p "$gsrc.tmp"
-    cp -r "$W"/gsrc/gcc-14*/libgcc "$gsrc.tmp/"
+    cp -r "$W"/gsrc/gcc-14*/libgcc "$W"/gsrc/gcc-14*/gcc "$gsrc.tmp/"
     (cd "$W/gsrc" && ls -d gcc-14*/ | tr -d /) > "$gsrc.tmp/VERSION"
     rm -rf "$gsrc" && mv "$gsrc.tmp" "$gsrc"
+    echo "extracted libgcc and GCC's tests from gcc-14-source in $((SECONDS - start)) s"
   fi
   rm -rf "$W/gsrc"
 fi
@@ -177,16 +256,42 @@ if [ $have_gcc_src = yes ]; then
     result FAIL "the patch carries gcc/heap-trampoline-libc.h unchanged" \
       "$log"
   fi
-  # libgcc builds it with the target's headers; -Imisc stands for a C
-  # library that has <sys/tramp.h>.
-  if inroot "gcc-14 -O2 -g -Wall -fPIC -fcf-protection -Imisc \
+  # libgcc's own compile of it for x86_64-linux-gnu (libgcc/Makefile.in
+  # with config.host's tmake_file t-libgcc-pic, i386/t-linux and
+  # i386/t-heap-trampoline, and GCC's configure for Debian's gcc-14,
+  # --enable-cet): CFLAGS, LIBGCC2_CFLAGS with GCC_CFLAGS,
+  # HOST_LIBGCC2_CFLAGS with PICFLAG and CET_FLAGS, -DHAVE_CC_TLS, and
+  # -fexceptions for LIB2ADDEH; -DSHARED for libgcc_s's copy.  Left
+  # out: the include directories of the build tree (this file only
+  # includes C library headers).  -Imisc stands for a C library that
+  # has <sys/tramp.h>.  The static copy replaces heap-trampoline.o in
+  # a copy of trixie's libgcc_eh.a, which the .patched programs link
+  # with -static-libgcc, and tramp_alloc comes from libtramp.so as it
+  # would from libc.so.
+  LIBGCC_FLAGS="-g -O2 -O2 -W -Wall -Wno-narrowing -Wwrite-strings \
+    -Wcast-qual -Wstrict-prototypes -Wmissing-prototypes \
+    -Wold-style-definition -g -DIN_LIBGCC2 -fbuilding-libgcc \
+    -fno-stack-protector -fpic -mlong-double-80 -DUSE_ELF_SYMVER \
+    -fcf-protection -mshstk -DHAVE_CC_TLS -fexceptions"
+  if inroot "set -e; mkdir -p out/libgcc-patched
+	     gcc-14 $LIBGCC_FLAGS -Imisc \
 	       -c gcc-patched/libgcc/config/i386/heap-trampoline.c \
-	       -o out/heap-trampoline-patched.o" >"$log" 2>&1 \
-     && nm "$W/out/heap-trampoline-patched.o" | grep -q ' U tramp_alloc$'
+	       -o out/libgcc-patched/heap-trampoline.o
+	     gcc-14 $LIBGCC_FLAGS -DSHARED -Imisc \
+	       -c gcc-patched/libgcc/config/i386/heap-trampoline.c \
+	       -o out/libgcc-patched/heap-trampoline_s.o
+	     cp \$(gcc-14 -print-file-name=libgcc_eh.a) out/libgcc-patched/
+	     cd out/libgcc-patched && ar r libgcc_eh.a heap-trampoline.o
+	     cd .. && cp libgcc-patched/heap-trampoline.o heap-trampoline-patched.o
+	     gcc-14 -shared -Wl,-soname,libtramp.so -o libtramp.so \
+	       tramp.o tramp-table.o" >"$log" 2>&1 \
+     && nm "$W/out/heap-trampoline-patched.o" | grep -q ' U tramp_alloc$' \
+     && nm "$W/out/libgcc-patched/heap-trampoline_s.o" | grep -q ' U tramp_alloc$' \
+     && ar t "$W/out/libgcc-patched/libgcc_eh.a" | grep -qx heap-trampoline.o
   then
-    result PASS "patched i386/heap-trampoline.c builds with gcc-14 and uses tramp_alloc"
+    result PASS "patched i386/heap-trampoline.c built as libgcc builds it (libgcc_eh.a and libgcc_s objects) and uses tramp_alloc"
   else
-    result FAIL "patched i386/heap-trampoline.c builds with gcc-14" "$log"
+    result FAIL "patched i386/heap-trampoline.c built as libgcc builds it" "$log"
     have_gcc_src=no
   fi
   if command -v i686-linux-gnu-gcc >/dev/null; then
@@ -223,22 +328,29 @@ if ! [ -x "$root/usr/bin/g++-14" ]; then
 fi
 tests="$tests tst-nested-cxx"
 
+# What the .patched programs link: libgcc_eh.a with the patched
+# heap-trampoline.o and libtramp.so, kept even when only libgcc_eh
+# needs it, as libc would be (absolute paths, for gcc_testsuite too).
+PATCHED_LINK="-static-libgcc -L$work/out/libgcc-patched -Wl,--no-as-needed \
+  $work/out/libtramp.so -Wl,-rpath,$W/out"
 for t in $tests; do
   for v in $variants; do
     case $v in
-      ours) def=-DEXPECT_LIBTRAMP extra="out/libtramp-nested.a" ;;
-      patched) def=-DEXPECT_LIBTRAMP extra="out/heap-trampoline-patched.o" ;;
-      libgcc) def="" extra="" ;;
+      ours) def=-DEXPECT_LIBTRAMP extra="out/libtramp-nested.a out/libtramp.a" ;;
+      patched) def=-DEXPECT_LIBTRAMP extra="$PATCHED_LINK" ;;
+      libgcc) def="" extra="out/libtramp.a" ;;
     esac
     if [ $t = tst-nested-cxx ]; then
       cmd="gcc-14 $TEST_CFLAGS $def -c tests/gcc/nested-cxx-frames.c \
 	     -o out/cxx-frames.$v.o
 	   g++-14 -O2 -g -Wall -fcf-protection -pthread tests/gcc/$t.cc \
-	     out/cxx-frames.$v.o -o out/$t.$v $extra out/libtramp.a \
-	     $RUN_LDFLAGS"
+	     out/cxx-frames.$v.o -o out/$t.$v $extra $RUN_LDFLAGS"
+      # One unwinder: libstdc++ too from its static library, which uses
+      # the program's libgcc_eh (libgcc_s is not linked).
+      [ $v = patched ] && cmd="$cmd -static-libstdc++"
     else
       cmd="gcc-14 $TEST_CFLAGS $def tests/gcc/$t.c -o out/$t.$v $extra \
-	     out/libtramp.a $RUN_LDFLAGS"
+	     $RUN_LDFLAGS"
     fi
     if ! inroot "set -e; $cmd" >"$log" 2>&1; then
       result FAIL "build $t.$v" "$log"
@@ -260,6 +372,14 @@ for v in ours patched; do
     result FAIL "link: $v runtime defined in the program" "$log"
   fi
 done
+if [ $have_gcc_src = yes ]; then
+  if nm -D "$W/out/tst-nested-qsort.patched" 2>/dev/null \
+       | grep -q ' U tramp_alloc$'; then
+    result PASS "link: the patched libgcc_eh.a's runtime calls tramp_alloc in libtramp.so"
+  else
+    result FAIL "link: the patched libgcc_eh.a's runtime calls tramp_alloc in libtramp.so"
+  fi
+fi
 if nm -D "$W/out/tst-nested-qsort.libgcc" 2>/dev/null \
      | grep -q ' U __gcc_nested_func_ptr_created'; then
   result PASS "link: control takes the runtime from libgcc_s"
@@ -289,6 +409,109 @@ for t in $tests; do
     esac
   done
 done
+
+inline_tests x86_64 gcc-14 out "-std=gnu11 -g -Wall -ftrampoline-impl=heap \
+  -fcf-protection -Imisc" "$RUN_LDFLAGS" "" "$policy" "$variants"
+
+# --- GCC's own tests of nested functions ---------------------------------
+# GCC_TESTS from the cached gcc-14 source, built with
+# -ftrampoline-impl=heap at GCC's torture levels (TORTURE_OPTIONS and
+# LTO_TORTURE_OPTIONS of gcc/testsuite/lib), the stackalign tests also
+# with the option sets of stackalign.exp.  Each object is linked with
+# libtramp-nested (run plainly and under the W^X policy), the patched
+# libgcc (likewise) and libgcc's own runtime (the control: run
+# plainly).  One result per program and level.
+TORTURE=("-O0" "-O1" "-O2"
+  "-O3 -fomit-frame-pointer -funroll-loops -fpeel-loops -ftracer -finline-functions"
+  "-O3 -g" "-Os"
+  "-O2 -flto -fno-use-linker-plugin -flto-partition=none"
+  "-O2 -flto -fuse-linker-plugin -fno-fat-lto-objects")
+# stackalign.exp on x86: its default flags with each of its option sets.
+STACKALIGN=("" "-fpic" "-mforce-drap" "-mforce-drap -fpic")
+STACKALIGN_FLAGS="-mstackrealign -mpreferred-stack-boundary=5 -mno-mmx"
+gcc_testsuite () {
+  local gt=$W/gt t f name opts extra i k sets set_opts bin v ran
+  if [ ! -d "$gsrc/gcc/testsuite" ]; then
+    result FAIL "GCC's tests of nested functions: not in the cache"
+    return
+  fi
+  rm -rf "$gt" && mkdir -p "$gt"
+  local progs=()
+  for t in $GCC_TESTS; do
+    for f in "$gsrc"/gcc/testsuite/$t; do
+      case $f in *.c) progs+=("${f#$gsrc/gcc/testsuite/}") ;; esac
+    done
+  done
+  local jobs=()
+  for f in "${progs[@]}"; do
+    name=$(echo "${f%.c}" | tr / _)
+    cp "$gsrc/gcc/testsuite/$f" "$gt/$name.c"
+    # The test's own options (dg-options, dg-additional-options).
+    opts=$(sed -n 's/.*dg-\(additional-\)\{0,1\}options "\([^"]*\)".*/\2/p' \
+	     "$gt/$name.c" | tr '\n' ' ')
+    sets=("")
+    case $f in
+      */stackalign/*) sets=("${STACKALIGN[@]}") opts="$opts $STACKALIGN_FLAGS" ;;
+    esac
+    case $f in gcc.c-torture/*) opts="$opts -w" ;; esac
+    for k in "${!sets[@]}"; do
+      for i in "${!TORTURE[@]}"; do
+	local id=$name.$k.$i
+	# The test's options first: the torture level wins.
+	local o="$opts ${TORTURE[$i]} ${sets[$k]}"
+	jobs+=("$id|$f|$o")
+	pbuild "gt.$id" "set -e; cd gt
+	  gcc-14 -ftrampoline-impl=heap $o -c $name.c -o $id.o
+	  gcc-14 $o $id.o -o $id.ours ../out/libtramp-nested.a \
+	    ../out/libtramp.a $RUN_LDFLAGS
+	  gcc-14 $o $id.o -o $id.patched $PATCHED_LINK $RUN_LDFLAGS
+	  gcc-14 $o $id.o -o $id.libgcc $RUN_LDFLAGS"
+      done
+    done
+  done
+  pwait
+  local npass=0 nfail=0 nkilled=0 nctl=0
+  for j in "${jobs[@]}"; do
+    local id=${j%%|*} rest=${j#*|}
+    f=${rest%%|*} opts=${rest#*|}
+    opts=$(echo $opts)
+    name="gcc testsuite: $f $opts"
+    built "gt.$id" "$name" || { nfail=$((nfail + 1)); continue; }
+    bin=$gt/$id
+    : >"$log"
+    local bad=""
+    for v in ours patched; do
+      (timeout 60 "$bin.$v"; exit $?) >>"$log" 2>&1 || bad="$bad $v"
+      (timeout 60 "$policy" "$bin.$v"; exit $?) >>"$log" 2>&1 \
+	|| bad="$bad $v+policy"
+    done
+    (timeout 60 "$bin.libgcc"; exit $?) >>"$log" 2>&1 || bad="$bad control"
+    (timeout 60 "$policy" "$bin.libgcc"; exit $?) >/dev/null 2>&1
+    [ $? -eq 159 ] && nkilled=$((nkilled + 1))
+    nctl=$((nctl + 1))
+    # GCC never makes the call of DELETED a sibling call: the caller's
+    # frame must still be there (see doc/gcc.md).
+    if objdump -d "$bin.ours" | grep -qE 'jmp +[0-9a-f]+ <__gcc_nested_func_ptr_deleted'
+    then
+      bad="$bad deleted-tail-called"
+    fi
+    if [ -z "$bad" ]; then
+      result PASS "$name"
+      npass=$((npass + 1))
+    else
+      echo "failed:$bad" >>"$log"
+      result FAIL "$name" "$log"
+      nfail=$((nfail + 1))
+    fi
+  done
+  echo "gcc testsuite: ${#progs[@]} programs, $npass builds pass (ours, patched: plain and W^X policy; control plain), $nfail fail; the policy killed the control in $nkilled of $nctl"
+}
+
+if [ $have_gcc_src = yes ]; then
+  gcc_testsuite
+else
+  result FAIL "GCC's tests of nested functions: no GCC source"
+fi
 
 # A plugin built with -ftrampoline-impl=heap, dlopened by a program
 # that has libgcc_s loaded: linked with libtramp-nested and
@@ -418,6 +641,22 @@ arch_tests () {
     result FAIL "$arch: build libtramp and the runtimes with $cc" "$log"
     return
   fi
+  # A kernel without 32-bit emulation cannot run them natively: then
+  # qemu-user runs them, without policy or control, as on aarch64.
+  if [ -z "$run" ] \
+     && inroot "echo 'int main (void) { return 0; }' > $o/true.c
+		$cc $o/true.c -o $o/true $ldflags" >"$log" 2>&1 \
+     && ! "$W/$o/true" 2>/dev/null; then
+    if command -v "qemu-$arch" >/dev/null; then
+      run="qemu-$arch -L $root/usr/$triplet" wx=""
+      scale="-DITERATIONS=20000 -DWARMUP=1000 -DSTEPS=200000"
+      test_cflags="$test_cflags $scale"
+      result UNSUPPORTED "$arch: this kernel does not run $arch programs: under qemu-$arch, without W^X policy or control"
+    else
+      result UNSUPPORTED "$arch: this kernel does not run $arch programs, and no qemu-$arch"
+      return
+    fi
+  fi
   result PASS "$arch: build libtramp and the runtimes with $cc"
   variants="ours"
   [ $have_gcc_src = yes ] && variants="$variants patched"
@@ -446,6 +685,8 @@ arch_tests () {
       fi
     done
   done
+  inline_tests $arch $cc $o "-std=gnu11 -g -Wall $cflags \
+    -ftrampoline-impl=heap -Imisc $scale" "$ldflags" "$run" "$wx" "$variants"
 }
 
 # i386 runs natively, under the i386 W^X policy runner (the host's
