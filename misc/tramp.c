@@ -523,6 +523,10 @@ static int tramp_copy_state;
    once, on a scratch page that must still be mapped afterwards.  Return
    the new tramp_copy_state, or 0 with errno set if no scratch page can
    be had.  */
+/* The probe's scratch pages if unmapping them failed: tried again at
+   the next table.  */
+static char *tramp_probe_scratch;
+
 static int
 tramp_copy_probe (void)
 {
@@ -531,12 +535,20 @@ tramp_copy_probe (void)
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (old == MAP_FAILED)
     return 0;
-  bool works = (__mremap (old, pagesize, pagesize,
-			  MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
-			  old + pagesize) != MAP_FAILED
-		&& tramp_page_mapped (old));
-  __munmap (old, 2 * pagesize);
-  return works ? 1 : -1;
+  int state;
+  if (__mremap (old, pagesize, pagesize,
+		MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+		old + pagesize) != MAP_FAILED)
+    state = tramp_page_mapped (old) ? 1 : -1;
+  else
+    /* Only EINVAL says the kernel lacks the flag; running out of
+       memory or mappings is not a verdict.  */
+    state = errno == EINVAL ? -1 : 0;
+  int saved = errno;
+  if (__munmap (old, 2 * pagesize) != 0)
+    tramp_probe_scratch = old;
+  __set_errno (saved);
+  return state;
 }
 
 /* Copy the loader's own mapping of the table (libc's text, or the
@@ -570,6 +582,9 @@ tramp_copy_own (char *span)
 static bool
 tramp_map_code (char *span)
 {
+  if (__glibc_unlikely (tramp_probe_scratch != NULL)
+      && __munmap (tramp_probe_scratch, 2 * __getpagesize ()) == 0)
+    tramp_probe_scratch = NULL;
   if (tramp_copy_state == 0
       && (tramp_copy_state = tramp_copy_probe ()) == 0)
     return false;
