@@ -14,7 +14,7 @@
 # The source comes from Debian's archive (the machine's own mirror, with
 # a deb-src line in a private apt configuration) and, like the builds,
 # stays in $TRAMP_CACHE/libffi; a build is redone only when its inputs
-# (the patches, this script) change.  libtramp is rebuilt and installed
+# (the patches, the compiler, the configure flags) change.  libtramp is rebuilt and installed
 # into the build directory each time, since libffi links to it
 # dynamically.  Prints "VARIANT: DIR" for each build, DIR holding
 # .libs/libffi.so and the configured testsuite.
@@ -88,10 +88,16 @@ fi
 # --- The builds -------------------------------------------------------
 if [ -n "$host" ]; then
   triplet=$host cc=$host-gcc
+  # i386 runs natively with the cross compiler's C library in place
+  # (its loader and run path linked in), as in scripts/check.d/20-i386.sh.
+  case $host in
+    i686-linux-gnu)
+      cc="$cc -Wl,--dynamic-linker=/usr/$host/lib/ld-linux.so.2"
+      cc="$cc -Wl,-rpath,/usr/$host/lib" ;;
+  esac
 else
   triplet=$(gcc -dumpmachine) cc=gcc
 fi
-script_sum=$(sha256sum "$0" | cut -c1-16)
 
 build () {
   local variant=$1 src flags=()
@@ -109,7 +115,10 @@ build () {
 		 LDFLAGS="-L$dir/tramp/lib -Wl,-rpath,$dir/tramp/lib") ;;
     *) echo "unknown variant $variant" >&2; exit 2 ;;
   esac
-  local key="$script_sum $patch_sum $variant $triplet"
+  # What the build depends on: the compiler, the configure flags and,
+  # for the patched build, the patches.
+  local key="$cc ${flags[*]}"
+  [ "$variant" = sys ] && key="$patch_sum $key"
   if [ "$variant" = sys ] || [ ! -e "$dir/.libs/libffi.so" ]; then
     mkdir -p "$dir"
     # libtramp of this tree, installed where the build finds it.
