@@ -17,7 +17,8 @@
 # (the patches, the compiler, the configure flags) change.  libtramp is rebuilt and installed
 # into the build directory each time, since libffi links to it
 # dynamically.  Prints "VARIANT: DIR" for each build, DIR holding
-# .libs/libffi.so and the configured testsuite.
+# .libs/libffi.so and the configured testsuite (its Makefile names the
+# source directory: srcdir).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
@@ -72,17 +73,19 @@ if [ ! -e "$pristine/configure" ]; then
      && dpkg-source -x "libffi_$debversion.dsc" >/dev/null)
 fi
 
-# The patched tree, redone when the patches change.
-patched=$cache/src/libffi-$version-sys
+# The patched tree, one per version of the patches (a testsuite run
+# of an older build keeps its sources).
 patch_sum=$(cat "$top"/libffi/patches/*.patch | sha256sum | cut -c1-16)
-if [ "$(cat "$patched/.patches" 2>/dev/null)" != "$patch_sum" ]; then
+patched=$cache/src/libffi-$version-sys-$patch_sum
+if [ ! -e "$patched/.patched" ]; then
   rm -rf "$patched"
   cp -a "$pristine" "$patched"
   for p in "$top"/libffi/patches/*.patch; do
     patch -s -p1 -d "$patched" <"$p"
   done
-  (cd "$patched" && autoreconf -fi) >"$log/autoreconf.log" 2>&1
-  echo "$patch_sum" >"$patched/.patches"
+  (cd "$patched" && autoreconf -fi) >"$log/autoreconf.log" 2>&1 \
+    || { tail -n 20 "$log/autoreconf.log"; exit 1; }
+  touch "$patched/.patched"
 fi
 
 # --- The builds -------------------------------------------------------

@@ -30,7 +30,7 @@ esac
 arch=$1
 dir=$(libffi/build.sh --host "$host" sys | sed -n 's/^sys: //p')
 [ -n "$dir" ] || { echo "$arch-closures: 0 passed, 1 failed"; exit 1; }
-src=$TRAMP_CACHE/libffi/src/libffi-3.4.4-sys
+src=$(sed -n 's/^srcdir = //p' "$dir/Makefile")
 grep -q '^#define FFI_SYS_TRAMP 1' "$dir/fficonfig.h" \
   || { echo "FAIL: $arch: FFI_SYS_TRAMP is off"; exit 1; }
 
