@@ -87,6 +87,9 @@ if [ ! -e "$patched/.patched" ]; then
     || { tail -n 20 "$log/autoreconf.log"; exit 1; }
   touch "$patched/.patched"
 fi
+# Trees of older patches, once no build can still be using them.
+find "$cache/src" -maxdepth 1 -name "libffi-$version-sys-*" \
+  ! -path "$patched" -mmin +120 -exec rm -rf {} +
 
 # --- The builds -------------------------------------------------------
 if [ -n "$host" ]; then

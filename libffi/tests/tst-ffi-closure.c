@@ -10,6 +10,7 @@
      nomem     ffi_closure_alloc returns NULL (the shim, TRAMP_FAIL=ENOMEM);
      user      a closure in memory the caller maps writable and
 	       executable, prepared with itself as code address;
+     raw       a raw closure (ffi_prep_raw_closure_loc);
      abi       i386 only: THISCALL and FASTCALL closures are refused
 	       with FFI_BAD_ABI, STDCALL ones work.
    Exit status 0 on success, 1 on failure, 77 if MODE does not apply.  */
@@ -30,6 +31,16 @@ add_handler (ffi_cif *cif, void *ret, void **args, void *user_data)
   *(ffi_arg *) ret = *(int *) args[0] + *(int *) args[1]
 		     + (int) (long) user_data;
 }
+
+#if !FFI_NO_RAW_API
+static void
+raw_handler (ffi_cif *cif, void *ret, ffi_raw *args, void *user_data)
+{
+  (void) cif;
+  *(ffi_arg *) ret = (int) args[0].sint + (int) args[1].sint
+		     + (int) (long) user_data;
+}
+#endif
 
 static int failures;
 
@@ -65,6 +76,26 @@ main (int argc, char **argv)
       check (((int (*) (int, int)) (void *) c) (1, 2) == 103,
 	     "call of a closure in the caller's memory", 0);
       return failures != 0;
+    }
+
+  if (strcmp (mode, "raw") == 0)
+    {
+#if !FFI_NO_RAW_API
+      void *code;
+      ffi_raw_closure *c = ffi_closure_alloc (sizeof *c, &code);
+      check (c != NULL, "alloc of a raw closure", 0);
+      if (c == NULL)
+	return 1;
+      check (ffi_prep_raw_closure_loc (c, &cif, raw_handler, (void *) 100L,
+				       code) == FFI_OK, "raw prep", 0);
+      check (((int (*) (int, int)) code) (1, 2) == 103, "raw call", 0);
+      ffi_closure_free (c);
+      if (failures == 0)
+	printf ("PASS: %s\n", mode);
+      return failures != 0;
+#else
+      return 77;
+#endif
     }
 
   if (strcmp (mode, "abi") == 0)
