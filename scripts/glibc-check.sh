@@ -64,7 +64,7 @@ name=${tree:+$(basename "$tree")-}
 src=$cache/${name}src
 build=$cache/build-$name$arch
 series=$cache/${name}series
-stage=$cache/stage
+stage=$cache/${name}stage
 
 passed=0 failed=0 skipped=0
 result () {
@@ -182,6 +182,28 @@ if [ ! -f config.status ]; then
     finish
   fi
 fi
+# Programs this machine cannot run (another architecture, or i686 on a
+# kernel without 32-bit support) run under qemu-user through glibc's
+# test-wrapper; the cross compiler's sysroot provides the loader for
+# the few programs that are not started through the new ld.so.
+wrapper=
+sysroot=/usr/$triplet
+case $sysarch in
+  aarch64) wrapper="qemu-aarch64 -cpu max -L $sysroot --" ;;
+  arm) wrapper="qemu-arm -L $sysroot --" ;;
+  i386)
+    echo 'int main (void) { return 0; }' > native-probe.c
+    if ! { $cc native-probe.c -o native-probe && ./native-probe; } \
+	 2> /dev/null; then
+      wrapper="qemu-i386 -L $sysroot --"
+    fi ;;
+esac
+if [ -n "$wrapper" ]; then
+  need_packages qemu-user
+  echo "test-wrapper = $top/scripts/glibc-test-wrapper.sh $wrapper" \
+    > configparms
+  echo "tests run with: ${wrapper% --}"
+fi
 if make -j"$jobs" > build.log 2>&1; then
   result PASS "build glibc" "($((SECONDS - step_start)) s)"
 else
@@ -263,6 +285,10 @@ step_done
 # The programs name the new dynamic linker and library directories
 # themselves, so that the W^X policy runner (run by testrun.sh) can exec
 # them; testrun.sh runs everything else with the new libc.
+if [ -n "$wrapper" ]; then
+  result UNSUPPORTED "standalone suite through testrun.sh" \
+    "(not run under qemu-user; scripts/check $sysarch runs it there)"
+else
 step standalone
 out=$build/tramp-standalone
 rm -rf "$out"
@@ -344,6 +370,7 @@ else
   result FAIL "build tst-libc-replaced against the new libc"
 fi
 step_done
+fi # not wrapped
 fi # patched
 
 # "make check subdirs=misc", compared with the same run on the
