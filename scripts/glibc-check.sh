@@ -164,7 +164,7 @@ else
 fi
 mkdir -p "$src"
 rsync -rlc --delete --exclude=.git "$stage/glibc/" "$src/"
-rm -rf "$stage"
+# The stage keeps the series as commits, for the prefix check.
 step_done
 
 step build
@@ -255,6 +255,16 @@ for t in posix/tst-fork posix/tst-_Fork nptl/tst-fork1 nptl/tst-atfork1 \
   glibc_test "$t"
 done
 glibc_test elf/check-abi-libc
+# Each prefix of the series: what changes between prefixes compiled
+# with this build's flags (the ABI is whole from the first commit).
+if "$top/scripts/glibc-prefix-check.sh" "$build" "$stage/glibc" \
+     > prefix-check.log 2>&1; then
+  result PASS "every prefix of the series compiles" \
+    "($(grep -c '^PASS' prefix-check.log) prefixes)"
+else
+  sed 's/^/    /' prefix-check.log
+  result FAIL "every prefix of the series compiles"
+fi
 # glibc's installed-header rules, restricted to the new header.
 glibc_test misc/check-installed-headers-c headers=sys/tramp.h
 if grep -q '^CXX = *$' config.make; then
