@@ -85,7 +85,7 @@ finish () {
 step () { step_name=$1; step_start=$SECONDS; echo "--- $1"; }
 step_done () { echo "--- $step_name: $((SECONDS - step_start)) s"; }
 
-need_packages gcc g++ make gawk bison python3 xz-utils patch rsync \
+need_packages gcc g++ make gawk bison python3 xz-utils patch rsync git unifdef \
   linux-libc-dev
 mkdir -p "$cache"
 
