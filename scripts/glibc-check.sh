@@ -1,5 +1,7 @@
 #!/bin/bash
-# Apply the project to glibc 2.41, build it, and run glibc's own checks
+# Apply the project to glibc (Debian's 2.41, or another tree such as
+# upstream master) as the git format-patch series that
+# scripts/glibc-series.py generates, build it, and run glibc's own checks
 # on it: the tst-tramp tests through glibc's test driver, check-abi for
 # libc, the installed-header checks for sys/tramp.h, check-execstack,
 # check-textrel and check-localplt, and the standalone test suite linked
@@ -7,6 +9,14 @@
 # check and a final "glibc: N passed, N failed, N skipped" line.
 #
 # usage: scripts/glibc-check.sh [--clean]
+#
+# The series is generated against the tree and applied with git am, so
+# a run also checks that it applies.  GLIBC_SRC=DIR uses the glibc work
+# tree DIR (for example a checkout of upstream master) instead of the
+# 2.41 tarball; the build directory is then named after it.
+# GLIBC_UNPATCHED=1 builds the tree without the series (the baseline
+# for GLIBC_MISC_CHECK).  GLIBC_MISC_CHECK=1 also runs
+# "make check subdirs=misc" and prints its counts.
 #
 # The source comes from Debian trixie's glibc-source package, fetched
 # through a private apt configuration (the machine's own apt sources are
@@ -27,6 +37,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
 
 base=2.41
+tree=${GLIBC_SRC:+$(cd "$GLIBC_SRC" && pwd)}
+unpatched=${GLIBC_UNPATCHED:-0}
 cc=${GLIBC_CC:-gcc}
 if [ -n "${GLIBC_CC:-}" ] && [ -z "${GLIBC_CXX:-}" ]; then
   # A cross compiler's C++ companion, if installed; glibc's configure
@@ -47,9 +59,12 @@ case $triplet in
 esac
 cache=${GLIBC_CACHE:-$TRAMP_CACHE/glibc}
 tarball=$cache/glibc-$base.tar.xz
-src=$cache/src
-build=$cache/build-$arch
-stage=$cache/stage
+name=${tree:+$(basename "$tree")-}
+[ "$unpatched" = 1 ] && name=${name}unpatched-
+src=$cache/${name}src
+build=$cache/build-$name$arch
+series=$cache/${name}series
+stage=$cache/${name}stage
 
 passed=0 failed=0 skipped=0
 result () {
@@ -70,7 +85,7 @@ finish () {
 step () { step_name=$1; step_start=$SECONDS; echo "--- $1"; }
 step_done () { echo "--- $step_name: $((SECONDS - step_start)) s"; }
 
-need_packages gcc g++ make gawk bison python3 xz-utils patch rsync \
+need_packages gcc g++ make gawk bison python3 xz-utils patch rsync git unifdef \
   linux-libc-dev
 mkdir -p "$cache"
 
@@ -82,13 +97,17 @@ if [ "${1:-}" = --clean ]; then
 fi
 
 # Fetch the upstream tarball from Debian trixie's glibc-source package.
-if [ ! -s "$tarball" ]; then
+if [ -z "$tree" ] && [ ! -s "$tarball" ]; then
   step fetch
   apt=$cache/apt
   rm -rf "$apt"
   mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/parts"
+  if ! mirror=$(debian_mirror); then
+    result FAIL "a Debian mirror in the apt configuration"
+    finish
+  fi
   echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
-       "http://deb.debian.org/debian trixie main" > "$apt/sources.list"
+       "$mirror trixie main" > "$apt/sources.list"
   aptopts=(-o Dir::Etc::SourceList="$apt/sources.list"
 	   -o Dir::Etc::SourceParts="$apt/parts"
 	   -o Dir::State::Lists="$apt/lists"
@@ -117,19 +136,35 @@ fi
 step apply
 rm -rf "$stage"
 mkdir -p "$stage"
-tar xf "$tarball" -C "$stage"
-if "$top/scripts/glibc-apply.sh" "$stage/glibc-$base" > "$stage/apply.log" 2>&1
-then
-  result PASS "apply the project to glibc $base" \
-    "($(grep -c '^applied' "$stage/apply.log") patches)"
+if [ -n "$tree" ]; then
+  rsync -a --exclude=.git "$tree/" "$stage/glibc/"
 else
-  cat "$stage/apply.log"
-  result FAIL "apply the project to glibc $base"
+  tar xf "$tarball" -C "$stage"
+  mv "$stage/glibc-$base" "$stage/glibc"
+fi
+git_id=(-c user.name=glibc-check -c user.email=glibc-check@invalid)
+git -C "$stage/glibc" init -q
+git -C "$stage/glibc" add -A
+git "${git_id[@]}" -C "$stage/glibc" commit -q -m base
+if [ "$unpatched" = 1 ]; then
+  result PASS "glibc $(sed -n 's/#define VERSION "\(.*\)"/\1/p' \
+    "$stage/glibc/version.h"), unpatched"
+elif python3 "$top/scripts/glibc-series.py" -o "$series" "$stage/glibc" \
+       > "$stage/series.log" 2>&1 \
+     && git "${git_id[@]}" -C "$stage/glibc" am -q $(ls "$series"/*.patch | grep -v /0000-cover-letter.patch) \
+       >> "$stage/series.log" 2>&1; then
+  sed 's/^/    /' "$stage/series.log"
+  result PASS "git am the series to glibc $(sed -n \
+    's/#define VERSION "\(.*\)"/\1/p' "$stage/glibc/version.h")" \
+    "($(ls "$series"/*.patch | grep -vc /0000-cover-letter.patch) patches)"
+else
+  cat "$stage/series.log"
+  result FAIL "generate the series and git am it"
   finish
 fi
 mkdir -p "$src"
-rsync -rlc --delete "$stage/glibc-$base/" "$src/"
-rm -rf "$stage"
+rsync -rlc --delete --exclude=.git "$stage/glibc/" "$src/"
+# The stage keeps the series as commits, for the prefix check.
 step_done
 
 step build
@@ -146,6 +181,28 @@ if [ ! -f config.status ]; then
     result FAIL "configure"
     finish
   fi
+fi
+# Programs this machine cannot run (another architecture, or i686 on a
+# kernel without 32-bit support) run under qemu-user through glibc's
+# test-wrapper; the cross compiler's sysroot provides the loader for
+# the few programs that are not started through the new ld.so.
+wrapper=
+sysroot=/usr/$triplet
+case $sysarch in
+  aarch64) wrapper="qemu-aarch64 -cpu max -L $sysroot --" ;;
+  arm) wrapper="qemu-arm -L $sysroot --" ;;
+  i386)
+    echo 'int main (void) { return 0; }' > native-probe.c
+    if ! { $cc native-probe.c -o native-probe && ./native-probe; } \
+	 2> /dev/null; then
+      wrapper="qemu-i386 -L $sysroot --"
+    fi ;;
+esac
+if [ -n "$wrapper" ]; then
+  need_packages qemu-user
+  echo "test-wrapper = $top/scripts/glibc-test-wrapper.sh $wrapper" \
+    > configparms
+  echo "tests run with: ${wrapper% --}"
 fi
 if make -j"$jobs" > build.log 2>&1; then
   result PASS "build glibc" "($((SECONDS - step_start)) s)"
@@ -174,13 +231,13 @@ glibc_test () {
   result "$verdict" "make test t=$t" "($((SECONDS - start)) s)"
 }
 
-step tests
 cd "$build"
+if [ "$unpatched" != 1 ]; then
+step tests
 # Every tst-tramp test the patch set registers for this architecture
 # (all in subdir misc).
-tests=$(cd "$top" && ls misc/Makefile.patch \
-	  sysdeps/unix/sysv/linux/Makefile.patch \
-	  "sysdeps/$sysarch/Makefile.patch" 2>/dev/null \
+tests=$(cd "$top" && ls misc/*.patch sysdeps/unix/sysv/linux/*.patch \
+	  "sysdeps/$sysarch"/*.patch 2>/dev/null \
 	  | xargs grep -h '^+[^+#]' | grep -o 'tst-tramp[a-z0-9-]*' \
 	  | LC_ALL=C sort -u)
 [ -n "$tests" ] || result FAIL "tst-tramp tests registered in Makefile.patch"
@@ -198,6 +255,16 @@ for t in posix/tst-fork posix/tst-_Fork nptl/tst-fork1 nptl/tst-atfork1 \
   glibc_test "$t"
 done
 glibc_test elf/check-abi-libc
+# Each prefix of the series: what changes between prefixes compiled
+# with this build's flags (the ABI is whole from the first commit).
+if "$top/scripts/glibc-prefix-check.sh" "$build" "$stage/glibc" \
+     > prefix-check.log 2>&1; then
+  result PASS "every prefix of the series compiles" \
+    "($(grep -c '^PASS' prefix-check.log) prefixes)"
+else
+  sed 's/^/    /' prefix-check.log
+  result FAIL "every prefix of the series compiles"
+fi
 # glibc's installed-header rules, restricted to the new header.
 glibc_test misc/check-installed-headers-c headers=sys/tramp.h
 if grep -q '^CXX = *$' config.make; then
@@ -228,13 +295,17 @@ step_done
 # The programs name the new dynamic linker and library directories
 # themselves, so that the W^X policy runner (run by testrun.sh) can exec
 # them; testrun.sh runs everything else with the new libc.
+if [ -n "$wrapper" ]; then
+  result UNSUPPORTED "standalone suite through testrun.sh" \
+    "(not run under qemu-user; scripts/check $sysarch runs it there)"
+else
 step standalone
 out=$build/tramp-standalone
 rm -rf "$out"
 mkdir -p "$out"
 libdirs="$build:$build/nptl:$build/dlfcn:$build/math:$build/rt:$build/elf"
 cflags=(-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -pthread
-	-I"$top/sysdeps/$sysarch" -I"$top/misc" -I"$top/sysdeps/generic"
+	-I"$top/sysdeps/$sysarch" -I"$top/misc" -I"$top" -I"$top/sysdeps/generic"
 	-I"$top/standalone/support")
 ldflags=(-B"$build/csu/" -L"$build" -L"$build/nptl" -L"$build/dlfcn"
 	 -Wl,-rpath="$libdirs" -Wl,-rpath-link="$libdirs"
@@ -330,6 +401,41 @@ else
   result FAIL "build tst-libc-replaced against the new libc"
 fi
 step_done
+fi # not wrapped
+fi # patched
+
+# "make check subdirs=misc", compared with the same run on the
+# unpatched tree built the same way (GLIBC_UNPATCHED=1), if there is
+# one: a test that fails here and not there is a regression.
+if [ "${GLIBC_MISC_CHECK:-0}" = 1 ]; then
+  step "make check subdirs=misc"
+  cd "$build"
+  make check subdirs=misc run-built-tests=yes > misc-check.log 2>&1
+  sum=misc/subdir-tests.sum
+  [ -f "$sum" ] || sum=tests.sum
+  grep -E '^(FAIL|XPASS|ERROR):' "$sum" | LC_ALL=C sort > misc-check.failures
+  counts=$(cut -d: -f1 "$sum" | LC_ALL=C sort | uniq -c \
+	     | awk '{printf "%s%s %s", NR > 1 ? ", " : "", $1, $2}')
+  echo "make check subdirs=misc: $counts"
+  sed 's/^/    /' misc-check.failures
+  baseline=$cache/build-${tree:+$(basename "$tree")-}unpatched-$arch/misc-check.failures
+  if [ "$unpatched" = 1 ]; then
+    result PASS "make check subdirs=misc (baseline)" "($counts)"
+  elif [ -f "$baseline" ]; then
+    new=$(LC_ALL=C comm -23 misc-check.failures "$baseline")
+    if [ -z "$new" ]; then
+      result PASS "make check subdirs=misc: no new failure" \
+	"($counts; unpatched: $(wc -l < "$baseline") failing)"
+    else
+      echo "$new" | sed 's/^/    new: /'
+      result FAIL "make check subdirs=misc: no new failure" "($counts)"
+    fi
+  else
+    result UNSUPPORTED "make check subdirs=misc: no new failure" \
+      "($counts; no unpatched baseline in $baseline)"
+  fi
+  step_done
+fi
 
 finish
 }

@@ -22,3 +22,17 @@ need_packages () {
 # Where caches that survive between runs live (glibc source and build,
 # the GCC 14 chroot).  Never inside the work tree.
 TRAMP_CACHE=${TRAMP_CACHE:-/var/cache/tramp}
+
+# debian_mirror: print the Debian archive URI of the machine's apt
+# configuration (the first non-security source, deb822 or one-line
+# format), so that fetch steps use the mirror the machine is set up
+# with.  Fails, printing nothing, if there is none.
+debian_mirror () {
+  local uri
+  uri=$(grep -hE '^[[:space:]]*(URIs:|deb )' \
+	  /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list \
+	  /etc/apt/sources.list 2>/dev/null \
+	| grep -oE '(https?|file)://[^ ]+' | grep -v -- '-security' | head -n 1)
+  [ -n "$uri" ] || { echo "no Debian mirror in the apt configuration" >&2; return 1; }
+  echo "$uri"
+}

@@ -7,7 +7,7 @@
 NESTED_HEADERS := $(TOP)/gcc/heap-trampoline-libc.h $(TOP)/misc/sys/tramp.h
 
 $(O)/pic/nested-tramp.o: $(TOP)/gcc/nested-tramp.c $(NESTED_HEADERS) | $(O)
-	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc -fPIC -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc -I$(TOP) -fPIC -c $< -o $@
 $(O)/libtramp-nested.a: $(O)/pic/nested-tramp.o
 	rm -f $@
 	$(AR) rcs $@ $^

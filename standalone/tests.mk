@@ -115,7 +115,7 @@ check-sanitize:
 	$(MAKE) check SANITIZE=tsan O=$(O)-tsan CFLAGS='-O1 -g -fsanitize=thread'
 
 $(O)/demo: $(TOP)/demo/demo.c $(O)/libtramp.so
-	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc $< -L$(O) -ltramp -Wl,-rpath,$(O) \
+	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc -I$(TOP) $< -L$(O) -ltramp -Wl,-rpath,$(O) \
 	  -o $@
 
 demo: $(O)/demo $(O)/tests/wx-policy
@@ -123,7 +123,7 @@ demo: $(O)/demo $(O)/tests/wx-policy
 
 # The benchmark against libffi (Debian's libffi-dev).
 $(O)/bench: $(TOP)/bench/bench.c $(TOP)/bench/bench-common.h $(O)/libtramp.so
-	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc $< -L$(O) -ltramp -Wl,-rpath,$(O) \
+	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc -I$(TOP) $< -L$(O) -ltramp -Wl,-rpath,$(O) \
 	  -lffi -pthread -o $@
 
 .PHONY: bench
@@ -172,7 +172,7 @@ $(O)/tests/tst-tramp-interwork-%: $(TOP)/sysdeps/arm/tst-tramp-interwork.c \
 # The benchmark without libffi, for every architecture:
 # make bench-arch [CC=... RUN=...]
 $(O)/bench-arch: $(TOP)/bench/bench-arch.c $(TOP)/bench/bench-common.h $(O)/libtramp.so
-	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc $< -L$(O) -ltramp -Wl,-rpath,$(O) \
+	$(CC) $(ALL_CFLAGS) -I$(TOP)/misc -I$(TOP) $< -L$(O) -ltramp -Wl,-rpath,$(O) \
 	  -o $@
 
 .PHONY: bench-arch

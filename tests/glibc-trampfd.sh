@@ -21,7 +21,7 @@ mkdir -p "$out"
 
 libdirs="$build:$build/nptl:$build/dlfcn:$build/math:$build/rt:$build/elf"
 cflags=(-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -pthread
-	-I"$top/misc" -I"$top/sysdeps/unix/sysv/linux"
+	-I"$top/misc" -I"$top" -I"$top/sysdeps/unix/sysv/linux"
 	-I"$top/sysdeps/generic" -I"$top/standalone/support")
 for d in "$top"/sysdeps/x86_64 "$top"/sysdeps/i386; do
   [ "$(basename "$d")" = "$($cc -dumpmachine | sed 's/-.*//; s/i.86/i386/')" ] \

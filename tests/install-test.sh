@@ -14,7 +14,7 @@ result () {
 make -s -C "$top/standalone" install PREFIX=/usr/local DESTDIR="$dest" \
   O="$top/build/install-test" >/dev/null
 result $? "make install PREFIX=/usr/local DESTDIR=..."
-for f in include/sys/tramp.h lib/libtramp.so.1 lib/libtramp.so lib/libtramp.a \
+for f in include/sys/tramp.h include/bits/tramp.h lib/libtramp.so.1 lib/libtramp.so lib/libtramp.a \
 	 lib/pkgconfig/tramp.pc; do
   [ -e "$dest/usr/local/$f" ]; result $? "installed $f"
 done

@@ -1,5 +1,5 @@
 /* Trampolines without writable or anonymous executable memory.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
    This file is part of the GNU C Library.
 
    The GNU C Library is free software; you can redistribute it and/or
@@ -20,6 +20,13 @@
 #define _SYS_TRAMP_H 1
 
 #include <features.h>
+
+/* TRAMP_DATA_REGISTER, the name of the register that receives the data
+   pointer, as a string usable in inline assembly (without the %
+   prefix), and TRAMP_SCRATCH_REGISTER, the register that the trampoline
+   may clobber (empty if none).  Defined only where trampolines are
+   implemented.  */
+#include <bits/tramp.h>
 
 /* A trampoline is a code address that, when called, loads a data
    pointer into a register and jumps to a target function.  It turns a
@@ -57,23 +64,6 @@
    child created by fork can use them, and the trampolines it inherited
    from its parent keep working in it.  No file descriptor stays open
    after a call returns.  */
-
-/* Name of the register that receives the data pointer, as a string
-   usable in inline assembly (without the % prefix), and of the
-   register that the trampoline may clobber (empty if none).  */
-#if defined __x86_64__
-# define TRAMP_DATA_REGISTER "r10"
-# define TRAMP_SCRATCH_REGISTER "r11"
-#elif defined __i386__
-# define TRAMP_DATA_REGISTER "ecx"
-# define TRAMP_SCRATCH_REGISTER "eax"
-#elif defined __aarch64__
-# define TRAMP_DATA_REGISTER "x18"
-# define TRAMP_SCRATCH_REGISTER "x17"
-#elif defined __arm__
-# define TRAMP_DATA_REGISTER "ip"
-# define TRAMP_SCRATCH_REGISTER ""
-#endif
 
 __BEGIN_DECLS
 

@@ -1,5 +1,5 @@
 /* Trampoline table for aarch64.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
    This file is part of the GNU C Library.
 
    The GNU C Library is free software; you can redistribute it and/or
@@ -16,6 +16,7 @@
    License along with the GNU C Library; if not, see
    <https://www.gnu.org/licenses/>.  */
 
+#include <sysdep.h>
 #include <tramp-table.h>
 
 /* Copies of this table are mapped read+exec from the library file,
@@ -26,7 +27,9 @@
    with PC-relative literal loads, and branches through x17, so that a
    target built for BTI accepts the branch as a call.  The stack, the
    link register and the argument registers x0-x8 and v0-v7 are never
-   touched, and no instruction depends on where the copy is mapped.  */
+   touched, and no instruction depends on where the copy is mapped.
+   The table never saves or restores the link register, so the object
+   is BTI and PAC compatible (<sysdep.h> marks it so).  */
 
 /* Without branch protection the bytes stay the same: BTI is in the
    hint space and executes as a NOP on processors without it.  The
@@ -43,7 +46,9 @@
 	.error	"table geometry out of reach of the entry code"
 	.endif
 	/* Kernels with 64 KiB pages map the table only if it is whole
-	   pages.  */
+	   pages at a file offset that is a multiple of 64 KiB, which the
+	   alignment below gives (it is the linker's maximum page size on
+	   aarch64, so it does not add a segment).  */
 	.if	TRAMP_TABLE_SIZE % 65536
 	.error	"the aarch64 table must be a multiple of 64 KiB"
 	.endif
@@ -52,7 +57,7 @@
 	.balign	TRAMP_TABLE_SIZE
 	.globl	__tramp_table
 	.hidden	__tramp_table
-	.type	__tramp_table, %object
+	.type	__tramp_table, %function
 __tramp_table:
 	.rept	TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE
 1:	TRAMP_LANDING_PAD
@@ -68,33 +73,3 @@ __tramp_table:
 	.error	"trampoline table is not TRAMP_TABLE_SIZE bytes"
 	.endif
 	.size	__tramp_table, TRAMP_TABLE_SIZE
-
-/* Mark the object BTI and PAC compatible when the library is built
-   with branch protection, so that linking the table never turns the
-   protection off for the whole library (the static linker sets a
-   feature only if every input object has it).  The table has landing
-   pads and never saves or restores the link register.  */
-#if defined __ARM_FEATURE_BTI_DEFAULT && __ARM_FEATURE_BTI_DEFAULT
-# define TRAMP_FEATURE_BTI 1
-#else
-# define TRAMP_FEATURE_BTI 0
-#endif
-#if defined __ARM_FEATURE_PAC_DEFAULT && __ARM_FEATURE_PAC_DEFAULT
-# define TRAMP_FEATURE_PAC 2
-#else
-# define TRAMP_FEATURE_PAC 0
-#endif
-#if TRAMP_FEATURE_BTI | TRAMP_FEATURE_PAC
-	.section .note.gnu.property, "a"
-	.balign	8
-	.long	4			/* n_namesz */
-	.long	16			/* n_descsz */
-	.long	5			/* NT_GNU_PROPERTY_TYPE_0 */
-	.asciz	"GNU"
-	.long	0xc0000000	/* GNU_PROPERTY_AARCH64_FEATURE_1_AND */
-	.long	4			/* pr_datasz */
-	.long	TRAMP_FEATURE_BTI | TRAMP_FEATURE_PAC
-	.long	0			/* padding to 8 bytes */
-#endif
-
-	.section .note.GNU-stack, "", %progbits

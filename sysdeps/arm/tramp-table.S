@@ -1,5 +1,5 @@
 /* Trampoline table for arm.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
    This file is part of the GNU C Library.
 
    The GNU C Library is free software; you can redistribute it and/or
@@ -16,6 +16,7 @@
    License along with the GNU C Library; if not, see
    <https://www.gnu.org/licenses/>.  */
 
+#include <sysdep.h>
 #include <tramp-table.h>
 
 /* Copies of this page are mapped read+exec from the library file, each
@@ -43,7 +44,7 @@
 	.balign	TRAMP_TABLE_SIZE
 	.globl	__tramp_table
 	.hidden	__tramp_table
-	.type	__tramp_table, %object
+	.type	__tramp_table, %function
 __tramp_table:
 	.rept	TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE
 1:	ldr	ip, [pc, #TRAMP_TABLE_SIZE + 4 - 8]	/* data */
@@ -58,5 +59,3 @@ __tramp_table:
 	.endif
 	.size	__tramp_table, TRAMP_TABLE_SIZE
 #endif
-
-	.section .note.GNU-stack, "", %progbits

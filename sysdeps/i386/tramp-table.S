@@ -1,5 +1,5 @@
 /* Trampoline table for i386.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
    This file is part of the GNU C Library.
 
    The GNU C Library is free software; you can redistribute it and/or
@@ -16,13 +16,8 @@
    License along with the GNU C Library; if not, see
    <https://www.gnu.org/licenses/>.  */
 
+#include <sysdep.h>
 #include <tramp-table.h>
-
-#if defined __CET__ && __has_include (<cet.h>)
-/* Mark the object IBT and SHSTK compatible: every entry starts with
-   endbr32, and the only call is matched by a return.  */
-# include <cet.h>
-#endif
 
 /* Copies of this page are mapped read+exec from the library file, each
    followed by a data page.  i386 has no PC-relative data addressing, so
@@ -35,7 +30,9 @@
    memory written is below the caller's stack pointer, so the arguments
    and the return address reach the target untouched, and so does edx.
    Only relative branches stay inside the table, so any copy behaves
-   like the original.  */
+   like the original.  With CET every entry starts with endbr32 and the
+   only call is matched by a return, so the object is IBT and SHSTK
+   compatible.  */
 
 /* The return address the helper sees is the entry address plus this.  */
 #define TRAMP_ENTRY_BIAS 9
@@ -49,7 +46,7 @@
 	.balign	TRAMP_TABLE_SIZE
 	.globl	__tramp_table
 	.hidden	__tramp_table
-	.type	__tramp_table, @object
+	.type	__tramp_table, @function
 __tramp_table:
 tramp_load:
 	movl	(%esp), %ecx
@@ -84,5 +81,3 @@ tramp_load:
 	.error	"trampoline table is not TRAMP_TABLE_SIZE bytes"
 	.endif
 	.size	__tramp_table, TRAMP_TABLE_SIZE
-
-	.section .note.GNU-stack, "", @progbits

@@ -1,5 +1,5 @@
 /* Trampoline table for x86_64.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
    This file is part of the GNU C Library.
 
    The GNU C Library is free software; you can redistribute it and/or
@@ -16,26 +16,29 @@
    License along with the GNU C Library; if not, see
    <https://www.gnu.org/licenses/>.  */
 
+#include <sysdep.h>
 #include <tramp-table.h>
-
-#if defined __CET__ && __has_include (<cet.h>)
-/* Mark the object IBT and SHSTK compatible: every entry starts with
-   endbr64 and the table only jumps.  */
-# include <cet.h>
-#endif
 
 /* Copies of these pages are mapped read+exec from the library file,
    each followed by a data page.  Entry I loads the data pointer into
    r10 (the static chain register) from the pair I of that page and
    jumps to the target through the pair; on x32 r11 carries the target
    (pointers are 4 bytes there).  The loads are RIP-relative, so any
-   copy reaches its own data.  */
+   copy reaches its own data.  Every entry starts with endbr64 and the
+   table only jumps, so the object is IBT and SHSTK compatible (the
+   build marks it so when CET is enabled).
+
+   mmap needs the table at a page-aligned file offset; the copies are
+   placed by tramp.c, so the table itself needs no more than page
+   alignment.  Aligning it to TRAMP_TABLE_SIZE would raise the
+   alignment of libc's .text above the 4 KiB maximum page size and
+   cost every process an extra mapping.  */
 
 	.text
-	.balign	TRAMP_TABLE_SIZE
+	.balign	4096
 	.globl	__tramp_table
 	.hidden	__tramp_table
-	.type	__tramp_table, @object
+	.type	__tramp_table, @function
 __tramp_table:
 	.set	tramp_pair, __tramp_table + TRAMP_TABLE_SIZE
 	.rept	TRAMP_TABLE_SIZE / TRAMP_SLOT_SIZE
@@ -59,5 +62,3 @@ __tramp_table:
 	.error	"trampoline table is not TRAMP_TABLE_SIZE bytes"
 	.endif
 	.size	__tramp_table, TRAMP_TABLE_SIZE
-
-	.section .note.GNU-stack, "", @progbits

@@ -140,23 +140,16 @@ need_packages debootstrap gcc make libc6-dev binutils patch xz-utils
 
 # --- The chroot -------------------------------------------------------
 root=$TRAMP_CACHE/trixie-gcc14
-# The Debian mirror of the machine's apt configuration: the project
-# names none.
-mirror () {
-  grep -hE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
-    /etc/apt/sources.list 2>/dev/null \
-    | grep -oE 'https?://[^ ]+' | grep -v security | head -n 1
-}
 if [ ! -x "$root/usr/bin/gcc-14" ]; then
   start=$SECONDS
   mkdir -p "$TRAMP_CACHE"
   rm -rf "$root.tmp"
-  if [ -z "$(mirror)" ]; then
+  if [ -z "$(debian_mirror)" ]; then
     result FAIL "no Debian mirror in the apt configuration"
     finish
   fi
   if debootstrap --variant=minbase --include=gcc-14,libc6-dev trixie \
-       "$root.tmp" "$(mirror)" >"$log" 2>&1; then
+       "$root.tmp" "$(debian_mirror)" >"$log" 2>&1; then
     rm -rf "$root" && mv "$root.tmp" "$root"
     echo "made the trixie chroot in $((SECONDS - start)) s"
   else
@@ -169,7 +162,7 @@ work=/tmp/tramp-gcc
 W=$root$work
 rm -rf "$W"
 mkdir -p "$W/out" "$W/logs"
-cp -r misc sysdeps standalone gcc tests bench "$W/"
+cp -r misc bits sysdeps standalone gcc tests bench "$W/"
 # Run a command in the chroot, in $work.
 inroot () {
   chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root \
@@ -190,12 +183,12 @@ policy=$host_build/tests/wx-policy
 loader=$root/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
 RUN_LDFLAGS="-Wl,--dynamic-linker=$loader -Wl,-rpath,$root/usr/lib/x86_64-linux-gnu"
 LIB_CFLAGS="-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Wno-unused-parameter -fcf-protection -fPIC"
-INC="-Istandalone/include -Isysdeps/x86_64 -Isysdeps/generic -Imisc"
+INC="-Istandalone/include -Isysdeps/x86_64 -Isysdeps/generic -Imisc -I."
 if ! inroot "set -e
   gcc-14 $LIB_CFLAGS $INC -c misc/tramp.c -o out/tramp.o
   gcc-14 $LIB_CFLAGS $INC -c sysdeps/x86_64/tramp-table.S -o out/tramp-table.o
   ar rcs out/libtramp.a out/tramp.o out/tramp-table.o
-  gcc-14 $LIB_CFLAGS -Imisc -c gcc/nested-tramp.c -o out/nested-tramp.o
+  gcc-14 $LIB_CFLAGS -Imisc -I. -c gcc/nested-tramp.c -o out/nested-tramp.o
   ar rcs out/libtramp-nested.a out/nested-tramp.o" >"$log" 2>&1; then
   result FAIL "build libtramp and libtramp-nested with gcc-14" "$log"
   finish
@@ -274,10 +267,10 @@ if [ $have_gcc_src = yes ]; then
     -fno-stack-protector -fpic -mlong-double-80 -DUSE_ELF_SYMVER \
     -fcf-protection -mshstk -DHAVE_CC_TLS -fexceptions"
   if inroot "set -e; mkdir -p out/libgcc-patched
-	     gcc-14 $LIBGCC_FLAGS -Imisc \
+	     gcc-14 $LIBGCC_FLAGS -Imisc -I. \
 	       -c gcc-patched/libgcc/config/i386/heap-trampoline.c \
 	       -o out/libgcc-patched/heap-trampoline.o
-	     gcc-14 $LIBGCC_FLAGS -DSHARED -Imisc \
+	     gcc-14 $LIBGCC_FLAGS -DSHARED -Imisc -I. \
 	       -c gcc-patched/libgcc/config/i386/heap-trampoline.c \
 	       -o out/libgcc-patched/heap-trampoline_s.o
 	     cp \$(gcc-14 -print-file-name=libgcc_eh.a) out/libgcc-patched/
@@ -296,7 +289,7 @@ if [ $have_gcc_src = yes ]; then
   fi
   if command -v i686-linux-gnu-gcc >/dev/null; then
     expect "patched i386/heap-trampoline.c builds for i686 (i686-linux-gnu-gcc)" \
-      ok i686-linux-gnu-gcc -O2 -Wall -Werror -fPIC -fcf-protection -I misc \
+      ok i686-linux-gnu-gcc -O2 -Wall -Werror -fPIC -fcf-protection -I misc -I . \
       -c "$W/gcc-patched/libgcc/config/i386/heap-trampoline.c" \
       -o "$W/out/heap-trampoline-patched-i686.o"
   else
@@ -305,7 +298,7 @@ if [ $have_gcc_src = yes ]; then
   if command -v aarch64-linux-gnu-gcc >/dev/null; then
     expect "patched aarch64/heap-trampoline.c builds (aarch64-linux-gnu-gcc)" \
       ok aarch64-linux-gnu-gcc -O2 -Wall -Werror -fPIC \
-      -mbranch-protection=standard -I misc \
+      -mbranch-protection=standard -I misc -I . \
       -c "$W/gcc-patched/libgcc/config/aarch64/heap-trampoline.c" \
       -o "$W/out/heap-trampoline-patched-aarch64.o"
   else
@@ -314,7 +307,7 @@ if [ $have_gcc_src = yes ]; then
 fi
 
 # --- The test programs ---------------------------------------------------
-TEST_CFLAGS="-std=gnu11 -O2 -g -Wall -ftrampoline-impl=heap -fexceptions -fcf-protection -pthread -Imisc"
+TEST_CFLAGS="-std=gnu11 -O2 -g -Wall -ftrampoline-impl=heap -fexceptions -fcf-protection -pthread -Imisc -I."
 tests="tst-nested-recursion tst-nested-qsort tst-nested-threads tst-nested-unwind
   tst-nested-longjmp tst-nested-random tst-nested-exit tst-nested-sigaltstack"
 variants="ours libgcc"
@@ -411,7 +404,7 @@ for t in $tests; do
 done
 
 inline_tests x86_64 gcc-14 out "-std=gnu11 -g -Wall -ftrampoline-impl=heap \
-  -fcf-protection -Imisc" "$RUN_LDFLAGS" "" "$policy" "$variants"
+  -fcf-protection -Imisc -I." "$RUN_LDFLAGS" "" "$policy" "$variants"
 
 # --- GCC's own tests of nested functions ---------------------------------
 # GCC_TESTS from the cached gcc-14 source, built with
@@ -557,7 +550,7 @@ fi
 # libgcc then falls back to its own page allocator (still under the
 # LIFO and longjmp reclaim of heap-trampoline-libc.h: flat memory),
 # which the W^X policy kills; libtramp-nested stops with a message.
-if inroot "gcc-14 $LIB_CFLAGS -Istandalone/include -Isysdeps/generic -Imisc \
+if inroot "gcc-14 $LIB_CFLAGS -Istandalone/include -Isysdeps/generic -Imisc -I. \
 	     -c misc/tramp.c -o out/tramp-enosys.o
 	   ar rcs out/libtramp-enosys.a out/tramp-enosys.o" >"$log" 2>&1; then
   for t in tst-nested-recursion tst-nested-longjmp tst-nested-random; do
@@ -624,17 +617,17 @@ arch_tests () {
     [ -z "$run" ] && ldflags="-Wl,--dynamic-linker=$(ls "$sys"/ld-linux*.so.* | head -n 1) -Wl,-rpath,$sys"
   fi
   local lib_cflags="-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -fPIC $cflags"
-  local inc="-Istandalone/include -Isysdeps/$arch -Isysdeps/generic -Imisc"
-  local test_cflags="-std=gnu11 -O2 -g -Wall $cflags -ftrampoline-impl=heap -fexceptions -pthread -Imisc $scale"
+  local inc="-Istandalone/include -Isysdeps/$arch -Isysdeps/generic -Imisc -I."
+  local test_cflags="-std=gnu11 -O2 -g -Wall $cflags -ftrampoline-impl=heap -fexceptions -pthread -Imisc -I. $scale"
   local o=out/$arch
   if ! inroot "set -e; mkdir -p $o
       $cc $lib_cflags $inc -c misc/tramp.c -o $o/tramp.o
       $cc $lib_cflags $inc -c sysdeps/$arch/tramp-table.S -o $o/tramp-table.o
       $triplet-ar rcs $o/libtramp.a $o/tramp.o $o/tramp-table.o
-      $cc $lib_cflags -Imisc -c gcc/nested-tramp.c -o $o/nested-tramp.o
+      $cc $lib_cflags -Imisc -I. -c gcc/nested-tramp.c -o $o/nested-tramp.o
       $triplet-ar rcs $o/libtramp-nested.a $o/nested-tramp.o
       if [ $have_gcc_src = yes ]; then
-	$cc $lib_cflags -Imisc \
+	$cc $lib_cflags -Imisc -I. \
 	  -c gcc-patched/libgcc/config/$arch/heap-trampoline.c \
 	  -o $o/heap-trampoline-patched.o
       fi" >"$log" 2>&1; then
@@ -686,7 +679,7 @@ arch_tests () {
     done
   done
   inline_tests $arch $cc $o "-std=gnu11 -g -Wall $cflags \
-    -ftrampoline-impl=heap -Imisc $scale" "$ldflags" "$run" "$wx" "$variants"
+    -ftrampoline-impl=heap -Imisc -I. $scale" "$ldflags" "$run" "$wx" "$variants"
 }
 
 # i386 runs natively, under the i386 W^X policy runner (the host's
@@ -721,7 +714,7 @@ fi
 libgcc_eh=$(inroot 'gcc-14 -print-file-name=libgcc_eh.a')
 rename="--redefine-sym __gcc_nested_func_ptr_created=libgcc_nested_created \
   --redefine-sym __gcc_nested_func_ptr_deleted=libgcc_nested_deleted"
-BENCH_CFLAGS="-std=gnu11 -O2 -fcf-protection -Imisc"
+BENCH_CFLAGS="-std=gnu11 -O2 -fcf-protection -Imisc -I."
 if inroot "set -e
   gcc-14 $BENCH_CFLAGS -ftrampoline-impl=heap -DVARIANT=ours \
     -c bench/gcc-bench-kernel.c -o out/kernel-ours.o

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Compile what changes between the prefixes of the glibc series, for
+# each prefix: misc/tramp.c (stubs, Linux mechanism, trampfd) and the
+# architecture's table, with the -Werror flags a finished glibc build
+# used, and check that each prefix defines the five functions.  Nothing
+# else changes between prefixes (the version node and the abilists are
+# all in the first commit), so with a full build and check-abi of the
+# whole series this stands for building each prefix.
+#
+# usage: scripts/glibc-prefix-check.sh BUILD_DIR TREE
+#   BUILD_DIR  a finished glibc build (scripts/glibc-check.sh's)
+#   TREE       a git tree with the series as its last commits (left at
+#              its HEAD afterwards)
+
+set -u
+build=$(cd "$1" && pwd)
+tree=$(cd "$2" && pwd)
+arch=$(sed -n 's/^config-machine = //p' "$build/config.make")
+case $arch in
+  i?86) arch=i386 ;;
+esac
+n=$(git -C "$tree" log --format=%s | grep -c -E \
+      '^(misc: Add <sys/tramp.h>|Linux: Map trampoline|[a-z0-9_]+: Add the trampoline table|Linux: Use trampfd)')
+head=$(git -C "$tree" rev-parse HEAD)
+# The compile commands of one C file and one assembler file of libc,
+# as make printed them, turned into commands for ours.
+c=$(grep -m1 -E "^gcc [a-z_0-9-]+\.c -c .* -o $build/[a-z]+/[a-z_0-9-]+\.os " \
+      "$build/build.log")
+s=$(grep -m1 -E "^gcc \.\./sysdeps/[^ ]+\.S -c .* -o $build/[a-z]+/[a-z_0-9-]+\.os " \
+      "$build/build.log")
+out=$(mktemp -d)
+trap 'rm -rf "$out"; git -C "$tree" checkout -q "$head"' EXIT
+edit () {
+  sed -E -e "s|^gcc [^ ]+ -c|gcc $1 -c|" \
+	 -e "s|-I$build/[a-z]+ |-I$build/misc |" \
+	 -e "s|-o $build/[^ ]+\.os|-o $out/$2|" \
+	 -e "s|-MF [^ ]+|-MF /dev/null|" -e "s|-MT [^ ]+||" \
+	 -e "s|-DMODULE_NAME=[a-z]+|-DMODULE_NAME=libc|"
+}
+cc_c=$(edit tramp.c tramp.os <<<"$c")
+cc_s=$(edit "../sysdeps/$arch/tramp-table.S" tramp-table.os <<<"$s")
+rc=0
+for i in $(seq $((n - 1)) -1 0); do
+  git -C "$tree" checkout -q "$head~$i"
+  rm -f "$out"/*.os
+  what="$(git -C "$tree" log -1 --format=%s | cut -c1-50)"
+  if ! (cd "$tree/misc" && eval "$cc_c") > "$out/log" 2>&1; then
+    cat "$out/log"; echo "FAIL: $what: misc/tramp.c"; rc=1; continue
+  fi
+  syms=$(nm "$out/tramp.os" | grep -cE ' T (tramp_alloc|tramp_code|tramp_data|tramp_free|tramp_set)$')
+  table="no $arch table yet"
+  if [ -f "$tree/sysdeps/$arch/tramp-table.S" ]; then
+    if (cd "$tree/misc" && eval "$cc_s") > "$out/log" 2>&1; then
+      table="$arch table assembled"
+    else
+      cat "$out/log"; table="FAIL: $arch table"; rc=1
+    fi
+  fi
+  [ "$syms" -eq 5 ] || rc=1
+  echo "$([ $rc = 0 ] && echo PASS || echo FAIL): prefix $((n - i)) ($what): tramp.c, $syms/5 functions, $table"
+done
+exit $rc
