@@ -315,7 +315,7 @@ chmod 755 "$root/init"
 # oops) ends qemu at once, and so does the guest's reboot after the
 # command.
 log=$work/console
-timeout -k 10 "$timeout" nice "${qemu[@]}" -accel tcg -smp 2 -m "$mem" \
+timeout --foreground -k 10 "$timeout" nice "${qemu[@]}" -accel tcg -smp 2 -m "$mem" \
   -nodefaults -display none -monitor none -serial stdio -no-reboot \
   -kernel "$kernel" -initrd "$work/initrd" \
   -append "console=$con rdinit=/init loglevel=3 panic=-1 oops=panic" </dev/null \
