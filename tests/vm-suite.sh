@@ -19,7 +19,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 # Emulated CPUs are slow: the support/ test driver scales its
 # per-test time limits by this.
-export TIMEOUTFACTOR=${TIMEOUTFACTOR:-10}
+export TIMEOUTFACTOR=${TIMEOUTFACTOR:-20}
 slow="tst-tramp-fork-trampfd tst-scale"
 if [ "${TRAMP_VM_FULL:-0}" = 1 ]; then
   slow=''

@@ -29,7 +29,8 @@ build () {
 
 # guest "ARCH [PAGE]" NAME:BUILD...: boot the guest and run the suite of
 # each BUILD in it under the result names NAME and NAME-kernel.  A
-# guest that dies or hangs, or a result line missing, is a failure.
+# guest that dies, or still runs after 15 minutes a build (a few
+# minutes on an idle machine), or a result line missing, is a failure.
 guest () {
   local vm=$1 b dirs=() names=() builds=()
   shift
@@ -39,7 +40,7 @@ guest () {
     builds+=("${b%%:*}:$PWD/build/vm-${b#*:}")
   done
   # shellcheck disable=SC2086
-  scripts/vm.sh $vm --timeout 900 --dir "$PWD/tests" "${dirs[@]}" \
+  scripts/vm.sh $vm --timeout $((900 * $#)) --dir "$PWD/tests" "${dirs[@]}" \
     -- env TRAMP_VM_FULL="${TRAMP_VM_FULL:-0}" tests/vm-suite.sh "${builds[@]}" \
     2>&1 | tee "$out"
   local rc=${PIPESTATUS[0]} n
