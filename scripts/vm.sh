@@ -17,16 +17,18 @@
 #            directory if it was copied in (else /)
 #
 # The guest is an initramfs: busybox (also standing in for bash), the C
-# library of ARCH from the cross-compilers' sysroots (and the i386 one
-# on x86_64), and the --dir trees.  It runs as root, with /proc, /sys,
+# library of ARCH (this machine's on x86_64, plus the i386 cross one;
+# the cross-compilers' sysroots otherwise), and the --dir trees.  It runs as root, with /proc, /sys,
 # /dev mounted and writable /tmp.  Default kernels, from Debian's trixie
 # packages (downloaded once into $TRAMP_CACHE/vm):
 #   x86_64      linux-image-cloud-amd64
 #   aarch64 4k  linux-image-arm64       (-cpu max: BTI, PAC, MTE)
 #   aarch64 16k linux-image-arm64-16k
 #   aarch64 64k none packaged: build one once (a minimal configuration,
-#               cross-built from linux-source-6.12; 10-30 min) with
+#               cross-built from linux-source-6.12) with
 #               scripts/vm.sh --build-kernel aarch64 64k
+#               (not yet built to the end here: it did not fit beside
+#               the other jobs on this machine)
 #   arm         linux-image-armmp-lpae  (-M virt -cpu cortex-a15)
 # A kernel panic, an oops or a guest that stops without reporting the
 # command's status prints "vm.sh: FAIL: ..." and exits 255, as does a
