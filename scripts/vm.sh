@@ -38,6 +38,10 @@
 #            -- build/aarch64/tests/tst-tramp
 
 set -u
+# All in one block, read before it runs: editing this file (a git
+# checkout) while a guest runs must not change what the running script
+# does next.
+{
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
 vmcache=$TRAMP_CACHE/vm
@@ -334,3 +338,4 @@ elif [ -z "$rc" ]; then
   exit 255
 fi
 exit "$rc"
+}
