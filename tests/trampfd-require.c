@@ -18,6 +18,17 @@ trampfd_require_use (void)
 	  "(%ld at the hint), %ld descriptors open at exit\n", s.syscalls,
 	  s.mmaps, s.hinted, s.open);
   fflush (stdout);
+#ifdef __arm__
+  /* No trampfd backend on arm (tst-trampfd says why): the test ran on
+     the static tables, which is all it can do there.  Seen on a real
+     kernel; under qemu-user the emulation never starts.  */
+  if (s.syscalls == 0 && s.open == 0)
+    {
+      printf ("info: arm has no trampfd backend (no scratch register)\n");
+      fflush (stdout);
+      _exit (77);
+    }
+#endif
   if (s.hinted == 0 || s.open != 0)
     {
       printf ("error: the trampfd backend was %s\n",
