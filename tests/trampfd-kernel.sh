@@ -36,7 +36,8 @@ make -s -C "$top/standalone" O="$out" CC="$cc" tests-trampfd-kernel \
 # The selftest, from its patch, with the kernel's uapi headers.
 st=$out/selftest
 rm -rf "$st" && mkdir -p "$st"
-(cd "$st" && git apply --include='tools/testing/selftests/trampfd/*' \
+# git apply works relative to the enclosing repository: give it its own.
+(cd "$st" && git init -q && git apply --include='tools/testing/selftests/trampfd/*' \
    "$top"/kernel/patches/0*-selftests-*.patch) \
   || { echo "trampfd-kernel: 0 passed, 1 failed, 0 skipped"; exit 1; }
 cp "$kdir"/selftests/*.h "$st/tools/testing/selftests/"
