@@ -40,9 +40,11 @@ struct api
 
 static char tmpdir[] = "/tmp/tst-replaced-XXXXXX";
 static char copy[4096], poisoned[4096];
-/* The table's bytes: the library files hold them at a multiple of
-   their size, not necessarily at the same offset (the re-open variant
-   is built from the same sources with other code around the table).  */
+/* The table's bytes: the library files hold them at a page-aligned
+   offset (what mapping them needs; the table's own alignment may be
+   smaller than its size), not necessarily at the same offset in each
+   (the re-open variant is built from the same sources with other code
+   around the table).  */
 static unsigned char table_bytes[TRAMP_TABLE_SIZE];
 /* Trampolines that fill this many tables.  */
 enum { TABLES = 20 };
@@ -63,7 +65,7 @@ copy_file (const char *from, const char *to, bool poison)
   static unsigned char block[TRAMP_TABLE_SIZE];
   for (off_t at = 0; poison && table_offset < 0
 	 && pread (in, block, sizeof block, at) == sizeof block;
-       at += sizeof block)
+       at += 4096)
     if (memcmp (block, table_bytes, sizeof block) == 0)
       table_offset = at;
   if (poison && table_offset < 0)
