@@ -454,8 +454,13 @@ tramp_map_image (void *addr, int flags)
     goto out;
   /* The first mapping is checked to be the file the loader mapped;
      later ones, to be the same file as the first.  */
-  if ((tramp_template == NULL && !tramp_image_same (__tramp_table, result))
-      || memcmp (result, __tramp_table, TRAMP_TABLE_SIZE) != 0)
+  int err = 0;
+  if (tramp_template == NULL && !tramp_image_same (__tramp_table, result))
+    /* ELIBBAD, or why the identity could not be checked.  */
+    err = errno;
+  else if (memcmp (result, __tramp_table, TRAMP_TABLE_SIZE) != 0)
+    err = ELIBBAD;
+  if (err != 0)
     {
       /* Never leave foreign code mapped.  */
       if (addr == NULL)
@@ -465,7 +470,7 @@ tramp_map_image (void *addr, int flags)
 		MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
 		-1, 0);
       result = MAP_FAILED;
-      __set_errno (ELIBBAD);
+      __set_errno (err);
       goto out;
     }
   tramp_image_dev = st.st_dev;

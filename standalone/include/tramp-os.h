@@ -339,12 +339,21 @@ tramp_page_mapped (void *page)
    the same offset, as the kernel records both.  Comparing the
    kernel's records of the two mappings, rather than fstat of the
    descriptor with the mapping, also holds on overlayfs, where a
-   mapping records the underlying file.  */
+   mapping records the underlying file.  If it cannot tell (no
+   descriptor or memory to read the records), return false with errno
+   ENOMEM, EMFILE or ENFILE: that is no verdict on the file.  */
 static inline bool
 tramp_image_same (const void *addr, const void *copy)
 {
   struct tramp_maps_entry c;
-  return (tramp_image_known && tramp_maps_find (copy, &c, false)
+  if (tramp_image_known && !tramp_maps_find (copy, &c, false))
+    {
+      if (errno != ENOMEM && errno != EMFILE && errno != ENFILE)
+	__set_errno (ELIBBAD);
+      return false;
+    }
+  __set_errno (ELIBBAD);
+  return (tramp_image_known
 	  && c.ino == tramp_image.ino && c.dev_major == tramp_image.dev_major
 	  && c.dev_minor == tramp_image.dev_minor
 	  && c.offset == tramp_image.offset);
