@@ -2,8 +2,12 @@
    code: run it under ptrace (following its threads and children) and
    count the system calls that map a table copy.
 
+     own copies          mremap (TABLE, SIZE, SIZE, ...|MREMAP_DONTUNMAP)
+			 that succeeded: a copy of the loader's own
+			 mapping of the table (the main path, Linux 5.13+);
+     refused             the same call failing (older kernels);
      mremap duplicates   mremap (OLD, 0, ...) that succeeded: a copy of
-			 the shared template (the main path);
+			 the shared template (the fallback's main path);
      refused             the same call failing (qemu-user, old kernels);
      file maps           mmap of a file, shared, executable, at a fixed
 			 address: a copy mapped from the file again (the
@@ -56,13 +60,25 @@ slot_of (pid_t tid)
   return -1;
 }
 
-static unsigned long dups, refused, file_maps, templates;
+#ifndef MREMAP_DONTUNMAP
+# define MREMAP_DONTUNMAP 4
+#endif
+
+static unsigned long copies, copies_refused, dups, refused, file_maps,
+  templates;
 
 static void
 count (int slot, long long rval, int is_error)
 {
   unsigned long nr = entries[slot].nr;
   unsigned long long *a = entries[slot].args;
+  if (nr == SYS_mremap && a[1] != 0 && (a[3] & MREMAP_DONTUNMAP))
+    {
+      if (is_error)
+	copies_refused++;
+      else
+	copies++;
+    }
   if (nr == SYS_mremap && a[1] == 0)
     {
       if (is_error)
@@ -194,8 +210,9 @@ main (int argc, char **argv)
 	inject = sig;			/* A real signal: deliver it.  */
       ptrace (request, tid, NULL, (void *) (long) inject);
     }
-  fprintf (stderr, "syscount: mremap duplicates %lu, refused %lu;"
-	   " file maps %lu, templates %lu\n", dups, refused, file_maps,
-	   templates);
+  fprintf (stderr, "syscount: own copies %lu, refused %lu;"
+	   " mremap duplicates %lu, refused %lu;"
+	   " file maps %lu, templates %lu\n", copies, copies_refused, dups,
+	   refused, file_maps, templates);
   return result;
 }

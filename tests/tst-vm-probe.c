@@ -133,9 +133,11 @@ main (void)
 	  verdict (0, "smaps line parsed");
 	  continue;
 	}
-      snprintf (what, sizeof what, "copy %d mapped r-xs from %s at its start",
+      /* A copy of the loader's (or the kernel's) private mapping of
+	 the file.  */
+      snprintf (what, sizeof what, "copy %d mapped r-xp from %s at its start",
 		i, path);
-      verdict (strcmp (perms, "r-xs") == 0 && lo == copies[i]
+      verdict (strcmp (perms, "r-xp") == 0 && lo == copies[i]
 	       && path[0] == '/', what);
       if (bti)
 	{

@@ -7,11 +7,15 @@
 # built out or turned off, as on some virtual machines): the suite then
 # runs under qemu-i386 instead, like aarch64 and arm, and says so.  The
 # full-system VM step runs the i386 programs on a real kernel either way.
+#
+# The run path is a DT_RPATH (--disable-new-dtags): it also serves the
+# dlopen of libgcc_s.so.1 that pthread_cancel makes from libc, which a
+# DT_RUNPATH would not.
 . scripts/lib.sh
 . scripts/arch-check.sh
 need_packages make gcc-i686-linux-gnu libc6-dev-i386-cross
 sysroot=/usr/i686-linux-gnu/lib
-cc="i686-linux-gnu-gcc -Wl,--dynamic-linker=$sysroot/ld-linux.so.2 -Wl,-rpath,$sysroot"
+cc="i686-linux-gnu-gcc -Wl,--dynamic-linker=$sysroot/ld-linux.so.2 -Wl,-rpath,$sysroot -Wl,--disable-new-dtags"
 probe=$(mktemp -d)
 echo 'int main (void) { return 0; }' > "$probe/p.c"
 run=

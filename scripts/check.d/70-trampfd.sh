@@ -134,7 +134,7 @@ glibc_check
 if [ -e sysdeps/i386/tramp-table.S ]; then
   need_packages gcc-i686-linux-gnu libc6-dev-i386-cross
   sysroot=/usr/i686-linux-gnu/lib
-  run_arch i386 "i686-linux-gnu-gcc -Wl,--dynamic-linker=$sysroot/ld-linux.so.2 -Wl,-rpath,$sysroot" ""
+  run_arch i386 "i686-linux-gnu-gcc -Wl,--dynamic-linker=$sysroot/ld-linux.so.2 -Wl,-rpath,$sysroot -Wl,--disable-new-dtags" ""
 else
   run_arch i386 "" ""
 fi
