@@ -590,6 +590,12 @@ tramp_map_code (char *span)
   if (__glibc_unlikely (tramp_probe_scratch != NULL)
       && __munmap (tramp_probe_scratch, 2 * __getpagesize ()) == 0)
     tramp_probe_scratch = NULL;
+  /* A copy keeps the protection of the loader's mapping, and no
+     loader is bound to have asked for PROT_BTI (the full-system VM
+     test showed copies without it): where the code must be guarded,
+     only a mapping made here with tramp_code_prot is used.  */
+  if (tramp_copy_state == 0 && tramp_code_prot () != 0)
+    tramp_copy_state = -1;
   if (tramp_copy_state == 0
       && (tramp_copy_state = tramp_copy_probe ()) == 0)
     return false;

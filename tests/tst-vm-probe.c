@@ -134,10 +134,11 @@ main (void)
 	  continue;
 	}
       /* A copy of the loader's (or the kernel's) private mapping of
-	 the file.  */
-      snprintf (what, sizeof what, "copy %d mapped r-xp from %s at its start",
-		i, path);
-      verdict (strcmp (perms, "r-xp") == 0 && lo == copies[i]
+	 the file, or where BTI guards the code, of the shared template
+	 the library mapped with PROT_BTI.  */
+      snprintf (what, sizeof what, "copy %d mapped %s from %s at its start",
+		i, bti ? "r-xs" : "r-xp", path);
+      verdict (strcmp (perms, bti ? "r-xs" : "r-xp") == 0 && lo == copies[i]
 	       && path[0] == '/', what);
       if (bti)
 	{
