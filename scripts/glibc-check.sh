@@ -307,9 +307,12 @@ libdirs="$build:$build/nptl:$build/dlfcn:$build/math:$build/rt:$build/elf"
 cflags=(-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -pthread
 	-I"$top/sysdeps/$sysarch" -I"$top/misc" -I"$top" -I"$top/sysdeps/generic"
 	-I"$top/standalone/support")
+# The build tree's libc.so is the shared object itself, not the
+# installed linker script: atexit, pthread_atfork and the other
+# functions of libc_nonshared.a are named explicitly.
 ldflags=(-B"$build/csu/" -L"$build" -L"$build/nptl" -L"$build/dlfcn"
 	 -Wl,-rpath="$libdirs" -Wl,-rpath-link="$libdirs"
-	 -Wl,--dynamic-linker="$build/elf/ld.so")
+	 -Wl,--dynamic-linker="$build/elf/ld.so" "$build/libc_nonshared.a")
 built=()
 $cc "${cflags[@]}" -c "$top/standalone/support/support.c" -o "$out/support.o"
 for t in tst-tramp tst-tramp-threads tst-tramp-fork tst-tramp-fork-child \
