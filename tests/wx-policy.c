@@ -14,6 +14,10 @@
 
    usage: wx-policy [--check] PROGRAM [ARGS...]  */
 
+/* asprintf.  */
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE 1
+#endif
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
