@@ -102,9 +102,17 @@ rm -rf "$work/sys-policy"
 
 # The control: the stock build's closure tests under the policy.
 run_suite control "$stock" "$policy"
-# The tests still compile (those passes count as expected): no closure
-# test may run to completion.
-ran=$(grep -c '^PASS: .*execution test' "$work/control.sum" 2>/dev/null)
+# The tests still compile (those passes count as expected), and the few
+# in libffi.closures that make no closure (nested_struct11/12 and
+# unwindtest_ffi_call call functions only) run: no test that makes a
+# closure may run to completion.
+ran=0
+stock_src=$(sed -n 's/^abs_srcdir = //p' "$stock/Makefile")
+while read -r t; do
+  grep -qE 'ffi_closure_alloc|ffi_prep_closure' "$stock_src/testsuite/$t" \
+    2>/dev/null && ran=$((ran + 1))
+done < <(sed -nE 's/^PASS: (libffi\.closures\/[^ ]+) .*execution test$/\1/p' \
+	   "$work/control.sum" 2>/dev/null)
 if [ "$unexpected" -gt 0 ] && [ "${ran:-0}" -eq 0 ]; then
   result PASS "control: stock libffi's closure tests fail under the policy"
 else
