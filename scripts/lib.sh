@@ -36,3 +36,25 @@ debian_mirror () {
   [ -n "$uri" ] || { echo "no Debian mirror in the apt configuration" >&2; return 1; }
   echo "$uri"
 }
+
+# i386 programs from the x86_64 machine's cross compiler, its C library
+# used in place.  I386_CC: the compiler, linking the sysroot's loader
+# and a DT_RPATH to it (--disable-new-dtags: it also serves the dlopen
+# of libgcc_s.so.1 that pthread_cancel makes from libc, which a
+# DT_RUNPATH would not).  i386_runner: print "" if this kernel runs
+# i386 programs, else a qemu-i386 prefix (installing qemu-user), with
+# a NOTE on stderr; some x86_64 kernels have IA32 emulation off.
+I386_SYSROOT=/usr/i686-linux-gnu/lib
+I386_CC="i686-linux-gnu-gcc -Wl,--dynamic-linker=$I386_SYSROOT/ld-linux.so.2 -Wl,-rpath,$I386_SYSROOT -Wl,--disable-new-dtags"
+i386_runner () {
+  local probe
+  probe=$(mktemp -d)
+  echo 'int main (void) { return 0; }' > "$probe/p.c"
+  if ! $I386_CC "$probe/p.c" -o "$probe/p" || ! "$probe/p" 2>/dev/null; then
+    need_packages qemu-user >&2
+    echo "NOTE: this kernel cannot run i386 programs ($(uname -r)):" \
+	 "under qemu-i386" >&2
+    echo "qemu-i386 -L /usr/i686-linux-gnu"
+  fi
+  rm -rf "$probe"
+}

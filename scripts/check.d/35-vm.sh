@@ -53,9 +53,8 @@ guest () {
   [ "$rc" -eq 0 ] || status=1
 }
 
-i386=/usr/i686-linux-gnu/lib
 build x86_64 gcc \
-  && build i386 "i686-linux-gnu-gcc -Wl,--dynamic-linker=$i386/ld-linux.so.2 -Wl,-rpath,$i386 -Wl,--disable-new-dtags" \
+  && build i386 "$I386_CC" \
   && guest x86_64 vm-x86_64:x86_64 vm-i386:i386
 # CI boots x86_64 (the only real kernel i386 builds get where the
 # host cannot run them) and aarch64 with 4 KiB pages (BTI); each guest

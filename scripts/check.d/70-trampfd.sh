@@ -133,21 +133,10 @@ glibc_check
 
 if [ -e sysdeps/i386/tramp-table.S ]; then
   need_packages gcc-i686-linux-gnu libc6-dev-i386-cross
-  sysroot=/usr/i686-linux-gnu/lib
-  cc32="i686-linux-gnu-gcc -Wl,--dynamic-linker=$sysroot/ld-linux.so.2 -Wl,-rpath,$sysroot -Wl,--disable-new-dtags"
   # A kernel that cannot run i386 programs: under qemu-i386, as for
   # aarch64 (the seccomp emulation is then unsupported; the VM step
   # runs these tests on a real kernel).
-  run32=
-  probe=$(mktemp -d)
-  echo 'int main (void) { return 0; }' > "$probe/p.c"
-  if ! $cc32 "$probe/p.c" -o "$probe/p" || ! "$probe/p" 2>/dev/null; then
-    need_packages qemu-user
-    echo "NOTE: this kernel cannot run i386 programs: under qemu-i386"
-    run32="qemu-i386 -L /usr/i686-linux-gnu"
-  fi
-  rm -rf "$probe"
-  run_arch i386 "$cc32" "$run32"
+  run_arch i386 "$I386_CC" "$(i386_runner)"
 else
   run_arch i386 "" ""
 fi
