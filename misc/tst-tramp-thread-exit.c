@@ -103,6 +103,7 @@ free_in_destructor (void *closure)
    thread's destructors, and only then allocates one trampoline and
    frees them all: the trampoline library's own exit hook has run for
    the last time before.  */
+#ifndef __SANITIZE_THREAD__
 static pthread_key_t last_round_key;
 static __thread int destructor_rounds;
 
@@ -137,6 +138,7 @@ free_in_last_round (void *closure)
   TEST_COMPARE (pthread_setspecific (last_round_key, mine), 0);
   return NULL;
 }
+#endif
 
 /* Run ROUNDS rounds of THREADS threads of FN; return how many mappings
    the process gained between the first round and the last.  */
@@ -184,10 +186,17 @@ do_test (void)
   TEST_COMPARE (pthread_key_create (&key, destructor), 0);
   TEST_VERIFY (rounds ("frees in a TSD destructor", free_in_destructor,
 		       false) <= ALLOWED);
+#ifdef __SANITIZE_THREAD__
+  /* ThreadSanitizer ends the thread in the last round itself, and code
+     that runs after that faults.  */
+  puts ("info: frees in the last round of TSD destructors: not under "
+	"ThreadSanitizer");
+#else
   TEST_COMPARE (pthread_key_create (&last_round_key, last_round_destructor),
 		0);
   TEST_VERIFY (rounds ("frees in the last round of TSD destructors",
 		       free_in_last_round, false) <= ALLOWED);
+#endif
   return 0;
 }
 
