@@ -211,6 +211,62 @@ static ino_t tramp_image_ino;
 
 static __thread struct tramp_cache tramp_cache TRAMP_TLS_MODEL;
 
+/* tramp_set replaces a live pair in one double-width compare-and-swap
+   where the processor has one: a locked instruction costs several
+   nanoseconds, and two of them (DATA, then CODE) made tramp_set three
+   times slower than the rest of alloc + set + free.  */
+#if __SIZEOF_POINTER__ == 4 && defined __GCC_HAVE_SYNC_COMPARE_AND_SWAP_8
+typedef uint64_t tramp_pair_word __attribute__ ((may_alias));
+# define TRAMP_PAIR_CAS 1
+#elif __SIZEOF_POINTER__ == 8 \
+  && (defined __GCC_HAVE_SYNC_COMPARE_AND_SWAP_16 \
+      || defined TRAMP_PAIR_CAS_TARGET)
+typedef unsigned __int128 tramp_pair_word __attribute__ ((may_alias));
+# define TRAMP_PAIR_CAS 1
+#else
+# define TRAMP_PAIR_CAS 0
+#endif
+#ifndef TRAMP_PAIR_CAS_TARGET
+# define TRAMP_PAIR_CAS_TARGET
+#endif
+#ifndef tramp_pair_cas_usable
+# define tramp_pair_cas_usable() true
+#endif
+
+#if TRAMP_PAIR_CAS
+_Static_assert (sizeof (tramp_pair_word) == sizeof (struct tramp_pair)
+		&& TRAMP_PAIR_SIZE % sizeof (tramp_pair_word) == 0,
+		"a pair is one naturally aligned double word");
+
+union tramp_pair_image
+{
+  struct tramp_pair pair;
+  tramp_pair_word word;
+};
+
+/* Set under the lock before the first table is published; read after
+   a lookup has found a table.  */
+static bool tramp_pair_cas_ok;
+
+/* Replace *PAIR with {CODE, DATA} if it holds *EXPECTED, else store in
+   *EXPECTED what it holds.  */
+static __always_inline TRAMP_PAIR_CAS_TARGET bool
+tramp_pair_cas (struct tramp_pair *pair, struct tramp_pair *expected,
+		void *code, void *data)
+{
+  union tramp_pair_image old = { .pair = *expected };
+  union tramp_pair_image new = { .pair = { .code = code, .data = data } };
+  tramp_pair_word seen
+    = __sync_val_compare_and_swap ((tramp_pair_word *) pair, old.word,
+				   new.word);
+  if (seen == old.word)
+    return true;
+  old.word = seen;
+  *expected = old.pair;
+  return false;
+}
+#endif
+
 /* The secret mixed into free-list links, set under the lock before the
    first link is stored.  */
 static uintptr_t tramp_link_key;
@@ -871,7 +927,12 @@ tramp_refill (struct tramp_cache *cache)
       return false;
     }
   if (tramp_link_key == 0)
-    tramp_link_key_init ();
+    {
+      tramp_link_key_init ();
+#if TRAMP_PAIR_CAS
+      tramp_pair_cas_ok = tramp_pair_cas_usable ();
+#endif
+    }
   struct tramp_table *table = tramp_partial;
   if (table == NULL && (table = tramp_table_new ()) == NULL)
     {
@@ -915,7 +976,6 @@ tramp_refill (struct tramp_cache *cache)
 
   cache->head = head;
   cache->count += taken;
-  tramp_thread_register ();
   return true;
 }
 
@@ -1341,7 +1401,11 @@ tramp_alloc_slow (struct tramp_cache *cache, void *code, void *data)
   if (!tramp_refill (cache))
     return NULL;
   __set_errno (saved);
-  return tramp_take (cache, code, data);
+  tramp = tramp_take (cache, code, data);
+  /* What the thread keeps must be given back when it exits.  */
+  if (__glibc_unlikely (!tramp_thread_register ()) && cache->count > 0)
+    tramp_flush (cache, cache->count);
+  return tramp;
 }
 
 void *
@@ -1355,7 +1419,7 @@ tramp_alloc (void *code, void *data)
 }
 libc_hidden_def (tramp_alloc)
 
-int
+int TRAMP_PAIR_CAS_TARGET
 tramp_set (void *tramp, void *code, void *data)
 {
   void *old;
@@ -1369,10 +1433,25 @@ tramp_set (void *tramp, void *code, void *data)
       return -1;
     }
   /* A free racing with this call swaps CODE to tramp_freed and then
-     stores a link in DATA.  DATA is read before CODE is seen live and
-     swapped only if unchanged, so a link stored meanwhile is never
-     overwritten; CODE is swapped only if still live, so a freed slot
-     never comes back to life.  */
+     stores a link in DATA.  The pair is replaced only while CODE is
+     live and DATA unchanged, so a freed slot never comes back to life
+     and a link stored meanwhile is never overwritten.  */
+#if TRAMP_PAIR_CAS
+  if (__glibc_likely (tramp_pair_cas_ok))
+    {
+      struct tramp_pair expected = { .code = old,
+				     .data = atomic_load_relaxed (&pair->data) };
+      do
+	if (tramp_pair_cas (pair, &expected, code, data))
+	  return 0;
+      while (tramp_live (expected.code));
+      __set_errno (EINVAL);
+      return -1;
+    }
+#endif
+  /* Without a double-width compare-and-swap: DATA is read before CODE
+     is seen live and swapped only if unchanged, then CODE only if still
+     live.  */
   while (true)
     {
       void *old_data = atomic_load_acquire (&pair->data);
@@ -1413,9 +1492,11 @@ tramp_free (void *tramp)
   cache->head = pair;
   if (__glibc_unlikely (++cache->count > TRAMP_CACHE_MAX))
     tramp_flush (cache, TRAMP_CACHE_BATCH);
-  else if (__glibc_unlikely (cache->count == 1))
-    /* A thread that only frees gives its cache back at exit too.  */
-    tramp_thread_register ();
+  else if (__glibc_unlikely (cache->count == 1)
+	   && !tramp_thread_register ())
+    /* A thread that only frees gives its cache back at exit too, and
+       one that is exiting (or cannot register) right away.  */
+    tramp_flush (cache, 1);
   return 0;
 }
 libc_hidden_def (tramp_free)

@@ -440,22 +440,7 @@ do_test (void)
   sigemptyset (&set);
   sigaddset (&set, SIGPROF);
   pthread_sigmask (SIG_BLOCK, &set, NULL);
-  struct sigaction sa = { .sa_handler = stall, .sa_flags = SA_RESTART };
-  sigaction (SIGPROF, &sa, NULL);
-  /* A timer of its own: alarm, the test driver's timeout, uses the
-     real-time interval timer.  Not under an emulator: qemu-user
-     delivers signals only between blocks of translated code, where the
-     stops are of little use, and under qemu-i386 a thread that took
-     one was seen to read another thread's errno afterwards.  */
-  const char *emulator = getenv ("TST_TRAMP_EMULATOR");
-  bool emulated = emulator != NULL && *emulator != '\0';
-  struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL,
-			  .sigev_signo = SIGPROF };
-  timer_t timer;
-  TEST_COMPARE (timer_create (CLOCK_MONOTONIC, &sev, &timer), 0);
-  struct itimerspec its = { { 0, 300000 }, { 0, 300000 } };
-  if (!emulated)
-    TEST_COMPARE (timer_settime (timer, 0, &its, NULL), 0);
+  timer_t timer = tst_tramp_stop_timer (stall, 300000);
 
   pthread_t thr = xpthread_create (NULL, churner, NULL);
   pthread_t probe_thr[NPROBERS];

@@ -20,11 +20,13 @@
 #define TST_TRAMP_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/tramp.h>
 #include <support/check.h>
 
@@ -319,6 +321,30 @@ tst_tramp_count_table_maps (const void *tramp)
     }
   fclose (f);
   return inode != 0 ? n : -1;
+}
+
+/* Run HANDLER on SIGPROF every INTERVAL_NS nanoseconds, in a thread
+   that does not block it, to stop threads at random points; return the
+   timer for timer_delete.  A timer of the test's own: alarm, the test
+   driver's timeout, uses the real-time interval timer.  Not started
+   under an emulator: qemu-user delivers signals only between blocks of
+   translated code, where the stops are of little use, and under
+   qemu-i386 a thread that took one was seen to read another thread's
+   errno afterwards.  */
+static timer_t __attribute__ ((unused))
+tst_tramp_stop_timer (void (*handler) (int), long interval_ns)
+{
+  struct sigaction sa = { .sa_handler = handler, .sa_flags = SA_RESTART };
+  TEST_COMPARE (sigaction (SIGPROF, &sa, NULL), 0);
+  struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL,
+			  .sigev_signo = SIGPROF };
+  timer_t timer;
+  TEST_COMPARE (timer_create (CLOCK_MONOTONIC, &sev, &timer), 0);
+  const char *emulator = getenv ("TST_TRAMP_EMULATOR");
+  struct itimerspec its = { { 0, interval_ns }, { 0, interval_ns } };
+  if (emulator == NULL || *emulator == '\0')
+    TEST_COMPARE (timer_settime (timer, 0, &its, NULL), 0);
+  return timer;
 }
 
 #endif /* tst-tramp.h */

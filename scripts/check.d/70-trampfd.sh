@@ -26,6 +26,24 @@ tally () {
   pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + ${s:-0}))
 }
 
+# tallied NAME COMMAND...: run COMMAND, which ends with the result line
+# "NAME: N passed, N failed[, N skipped]", and add it to the totals, or
+# count a failure if it has none.  Result lines are indented in the
+# output, so that scripts/check counts only the total line of this step.
+tallied () {
+  local name=$1 line
+  shift
+  "$@" 2>&1 | sed -E 's/^([A-Za-z0-9_.+-]+: [0-9]+ passed, [0-9]+ failed)/  \1/' \
+    | tee "$out"
+  line=$(grep -E "^  $name: [0-9]+ passed" "$out" | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "FAIL: $name: the build or the run broke"
+    fail=$((fail + 1))
+  else
+    tally "$line"
+  fi
+}
+
 # run_arch ARCH CC RUN: make check-trampfd in build/trampfd-ARCH.
 run_arch () {
   local arch=$1 cc=$2 run=$3
@@ -34,20 +52,8 @@ run_arch () {
     skip=$((skip + 1))
     return
   fi
-  # The suite's own result line is indented, so that scripts/check
-  # counts only the total line at the end of this step.
-  make -s -C standalone O="$PWD/build/trampfd-$arch" CC="$cc" RUN="$run" \
-    check-trampfd 2>&1 \
-    | sed -E 's/^([A-Za-z0-9_.+-]+: [0-9]+ passed, [0-9]+ failed)/  \1/' \
-    | tee "$out"
-  local line
-  line=$(grep -E "^  $arch-trampfd: [0-9]+ passed" "$out" | tail -n 1)
-  if [ -z "$line" ]; then
-    echo "FAIL: $arch: the build or the run broke"
-    fail=$((fail + 1))
-  else
-    tally "$line"
-  fi
+  tallied "$arch-trampfd" make -s -C standalone O="$PWD/build/trampfd-$arch" \
+    CC="$cc" RUN="$run" check-trampfd
 }
 
 run_arch x86_64 gcc ""
@@ -88,17 +94,7 @@ kernel_check () {
     skip=$((skip + 1))
     return
   fi
-  tests/trampfd-kernel.sh x86_64 2>&1 \
-    | sed -E 's/^(trampfd-kernel: [0-9]+ passed, [0-9]+ failed)/  \1/' \
-    | tee "$out"
-  local line
-  line=$(grep -E "^  trampfd-kernel: [0-9]+ passed" "$out" | tail -n 1)
-  if [ -z "$line" ]; then
-    echo "FAIL: trampfd-kernel: the build or the run broke"
-    fail=$((fail + 1))
-  else
-    tally "$line"
-  fi
+  tallied trampfd-kernel tests/trampfd-kernel.sh x86_64
 }
 kernel_check
 
@@ -111,17 +107,8 @@ glibc_check () {
     if [ -e "$b/libc.so" ] && [ -e "$b/elf/ld.so" ] \
 	 && grep -q 'glibc, tramp, trampfd' "$b/dl-tunable-list.h" 2>/dev/null
     then
-      tests/glibc-trampfd.sh "$b" "$PWD/build/glibc-trampfd" 2>&1 \
-	| sed -E 's/^(glibc-trampfd: [0-9]+ passed, [0-9]+ failed)/  \1/' \
-	| tee "$out"
-      local line
-      line=$(grep -E "^  glibc-trampfd: [0-9]+ passed" "$out" | tail -n 1)
-      if [ -z "$line" ]; then
-	echo "FAIL: glibc-trampfd: the build or the run broke"
-	fail=$((fail + 1))
-      else
-	tally "$line"
-      fi
+      tallied glibc-trampfd \
+	tests/glibc-trampfd.sh "$b" "$PWD/build/glibc-trampfd"
       return
     fi
   done

@@ -157,16 +157,17 @@ tramp_os_init (void)
 static pthread_key_t tramp_thread_key;
 static pthread_once_t tramp_thread_key_once = PTHREAD_ONCE_INIT;
 static int tramp_thread_key_ok;
+/* 1 once the key is set for this thread, -1 once its destructor ran.  */
 static __thread int tramp_thread_registered TRAMP_TLS_MODEL;
 
 static void
 tramp_thread_exit (void *unused __attribute__ ((unused)))
 {
   __tramp_thread_freeres ();
-  /* Trampolines freed later in the thread's exit, by the program's own
-     destructors, set the key again: the destructors then run another
-     round (up to PTHREAD_DESTRUCTOR_ITERATIONS).  */
-  tramp_thread_registered = 0;
+  /* The program's own destructors may still free trampolines, in this
+     round or in the last one, after which no destructor runs: from now
+     on the thread keeps no cache.  */
+  tramp_thread_registered = -1;
 }
 
 static void
@@ -176,12 +177,14 @@ tramp_thread_key_create (void)
     = pthread_key_create (&tramp_thread_key, tramp_thread_exit) == 0;
 }
 
-/* Make sure the thread's cache is flushed when it exits.  Out of line:
-   tramp_free calls it on its fast path's unlikely branch.  */
-static void __attribute__ ((noinline, cold, unused))
+/* Make sure the thread's cache is flushed when it exits.  Return false
+   if nothing will (the thread is exiting, or no key could be created):
+   the caller then empties the cache itself.  Out of line: tramp_free
+   calls it on its fast path's unlikely branch.  */
+static bool __attribute__ ((noinline, cold, unused))
 tramp_thread_register (void)
 {
-  if (!tramp_thread_registered)
+  if (tramp_thread_registered == 0)
     {
       pthread_once (&tramp_thread_key_once, tramp_thread_key_create);
       if (tramp_thread_key_ok
@@ -189,6 +192,7 @@ tramp_thread_register (void)
 				  &tramp_thread_registered) == 0)
 	tramp_thread_registered = 1;
     }
+  return tramp_thread_registered > 0;
 }
 
 /* The kernel's record of a mapping, from a line of /proc/self/maps.  */

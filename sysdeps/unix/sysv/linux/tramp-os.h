@@ -46,10 +46,12 @@
 #define TRAMP_TLS_MODEL attribute_tls_model_ie
 
 /* __libc_thread_freeres calls __tramp_thread_freeres for every exiting
-   thread, so there is nothing to register.  */
-static inline void
+   thread after its thread-specific data destructors, so there is
+   nothing to register.  */
+static inline bool
 tramp_thread_register (void)
 {
+  return true;
 }
 
 /* Open the file the dynamic linker mapped the object containing ADDR
