@@ -14,7 +14,9 @@
      abi       i386 only: THISCALL and FASTCALL closures are refused
 	       with FFI_BAD_ABI, STDCALL ones work;
      unprepared  a closure called before ffi_prep_closure_loc aborts
-	       with libffi's message (in a child process).
+	       with libffi's message (in a child process);
+     freed     a closure called after ffi_closure_free, and one freed
+	       twice, abort with libffi's messages (child processes).
    tramp, fallback and mixed also re-prepare each closure for another
    entry point (double arguments: x86_64's SSE entry, AArch64's V one)
    and back.
@@ -70,6 +72,50 @@ check (int ok, const char *what, int i)
     }
 }
 
+/* In a child process: call a closure before preparing it (HOW 0), after
+   freeing it (1), or free it twice (2); check that the child aborts
+   with MESSAGE on stderr.  */
+static void
+aborts (int how, ffi_cif *cif, const char *message)
+{
+  void *code;
+  ffi_closure *c = ffi_closure_alloc (sizeof *c, &code);
+  int fds[2];
+  char buf[256];
+  ssize_t n, len = 0;
+  int status;
+  check (c != NULL, "alloc", how);
+  if (c == NULL || pipe (fds) != 0)
+    return;
+  if (how > 0)
+    ffi_prep_closure_loc (c, cif, add_handler, NULL, code);
+  fflush (stdout);
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      dup2 (fds[1], 2);
+      if (how > 0)
+	ffi_closure_free (c);
+      if (how < 2)
+	((int (*) (int, int)) code) (1, 2);
+      else
+	ffi_closure_free (c);
+      _exit (0);
+    }
+  close (fds[1]);
+  while ((n = read (fds[0], buf + len, sizeof buf - 1 - len)) > 0)
+    len += n;
+  buf[len] = 0;
+  close (fds[0]);
+  waitpid (pid, &status, 0);
+  check (WIFSIGNALED (status) && WTERMSIG (status) == SIGABRT,
+	 "the child aborts", how);
+  check (strstr (buf, message) != NULL, message, how);
+  if (failures)
+    printf ("child's stderr: %s\n", buf);
+  ffi_closure_free (c);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -94,37 +140,15 @@ main (int argc, char **argv)
       return failures != 0;
     }
 
-  if (strcmp (mode, "unprepared") == 0)
+  if (strcmp (mode, "unprepared") == 0 || strcmp (mode, "freed") == 0)
     {
-      void *code;
-      ffi_closure *c = ffi_closure_alloc (sizeof *c, &code);
-      int fds[2];
-      char buf[256];
-      ssize_t n, len = 0;
-      int status;
-      check (c != NULL, "alloc", 0);
-      if (c == NULL || pipe (fds) != 0)
-	return 1;
-      fflush (stdout);
-      pid_t pid = fork ();
-      if (pid == 0)
+      if (strcmp (mode, "unprepared") == 0)
+	aborts (0, &cif, "never prepared");
+      else
 	{
-	  dup2 (fds[1], 2);
-	  ((int (*) (int, int)) code) (1, 2);
-	  _exit (0);
+	  aborts (1, &cif, "closure that was freed");
+	  aborts (2, &cif, "freed twice");
 	}
-      close (fds[1]);
-      while ((n = read (fds[0], buf + len, sizeof buf - 1 - len)) > 0)
-	len += n;
-      buf[len] = 0;
-      waitpid (pid, &status, 0);
-      check (WIFSIGNALED (status) && WTERMSIG (status) == SIGABRT,
-	     "an unprepared closure aborts", 0);
-      check (strstr (buf, "never prepared") != NULL,
-	     "an unprepared closure says so", 0);
-      if (failures)
-	printf ("child's stderr: %s\n", buf);
-      ffi_closure_free (c);
       if (failures == 0)
 	printf ("PASS: %s\n", mode);
       return failures != 0;
