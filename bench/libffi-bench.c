@@ -1,8 +1,8 @@
 /* libffi closures: alloc + prep + free with 0, 1,000 and 100,000 other
    closures live, and a call through a closure.  Built once against
    libffi's headers and run against each libffi build through
-   LD_LIBRARY_PATH (bench/libffi-bench.sh), so the rows compare the
-   libraries, not the program.
+   LD_LIBRARY_PATH (scripts/check.d/80-libffi.sh, bench/libffi-bench.sh),
+   so the rows compare the libraries, not the program.
 
    Times are CPU time of the thread, best of 15 runs.
 

@@ -53,7 +53,7 @@ fails=0
 $cc -O2 -I"$dir/include" -I"$dir/tramp/include" libffi/tests/tst-ffi-closure.c \
   -L"$dir/.libs" -L"$dir/tramp/lib" -lffi -ltramp \
   -Wl,-rpath,"$dir/.libs:$dir/tramp/lib" -o "$work/tst-ffi-closure" || exit 1
-for mode in tramp raw abi; do
+for mode in tramp raw abi unprepared freed; do
   "${run[@]}" "$work/tst-ffi-closure" $mode
   case $? in
     0) echo "PASS: $arch tst-ffi-closure $mode" ;;

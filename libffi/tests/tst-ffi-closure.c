@@ -12,15 +12,25 @@
 	       executable, prepared with itself as code address;
      raw       a raw closure (ffi_prep_raw_closure_loc);
      abi       i386 only: THISCALL and FASTCALL closures are refused
-	       with FFI_BAD_ABI, STDCALL ones work.
+	       with FFI_BAD_ABI, STDCALL ones work;
+     unprepared  a closure called before ffi_prep_closure_loc aborts
+	       with libffi's message (in a child process);
+     freed     a closure called after ffi_closure_free, and one freed
+	       twice, abort with libffi's messages (child processes).
+   tramp, fallback and mixed also re-prepare each closure for another
+   entry point (double arguments: x86_64's SSE entry, AArch64's V one)
+   and back.
    Exit status 0 on success, 1 on failure, 77 if MODE does not apply.  */
 
 #include <ffi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/tramp.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define N 8
 
@@ -30,6 +40,14 @@ add_handler (ffi_cif *cif, void *ret, void **args, void *user_data)
   (void) cif;
   *(ffi_arg *) ret = *(int *) args[0] + *(int *) args[1]
 		     + (int) (long) user_data;
+}
+
+static void
+dadd_handler (ffi_cif *cif, void *ret, void **args, void *user_data)
+{
+  (void) cif;
+  *(double *) ret = *(double *) args[0] + *(double *) args[1]
+		    + (long) user_data;
 }
 
 #if !FFI_NO_RAW_API
@@ -54,6 +72,50 @@ check (int ok, const char *what, int i)
     }
 }
 
+/* In a child process: call a closure before preparing it (HOW 0), after
+   freeing it (1), or free it twice (2); check that the child aborts
+   with MESSAGE on stderr.  */
+static void
+aborts (int how, ffi_cif *cif, const char *message)
+{
+  void *code;
+  ffi_closure *c = ffi_closure_alloc (sizeof *c, &code);
+  int fds[2];
+  char buf[256];
+  ssize_t n, len = 0;
+  int status;
+  check (c != NULL, "alloc", how);
+  if (c == NULL || pipe (fds) != 0)
+    return;
+  if (how > 0)
+    ffi_prep_closure_loc (c, cif, add_handler, NULL, code);
+  fflush (stdout);
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      dup2 (fds[1], 2);
+      if (how > 0)
+	ffi_closure_free (c);
+      if (how < 2)
+	((int (*) (int, int)) code) (1, 2);
+      else
+	ffi_closure_free (c);
+      _exit (0);
+    }
+  close (fds[1]);
+  while ((n = read (fds[0], buf + len, sizeof buf - 1 - len)) > 0)
+    len += n;
+  buf[len] = 0;
+  close (fds[0]);
+  waitpid (pid, &status, 0);
+  check (WIFSIGNALED (status) && WTERMSIG (status) == SIGABRT,
+	 "the child aborts", how);
+  check (strstr (buf, message) != NULL, message, how);
+  if (failures)
+    printf ("child's stderr: %s\n", buf);
+  ffi_closure_free (c);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -75,6 +137,20 @@ main (int argc, char **argv)
 	     == FFI_OK, "prep of a closure in the caller's memory", 0);
       check (((int (*) (int, int)) (void *) c) (1, 2) == 103,
 	     "call of a closure in the caller's memory", 0);
+      return failures != 0;
+    }
+
+  if (strcmp (mode, "unprepared") == 0 || strcmp (mode, "freed") == 0)
+    {
+      if (strcmp (mode, "unprepared") == 0)
+	aborts (0, &cif, "never prepared");
+      else
+	{
+	  aborts (1, &cif, "closure that was freed");
+	  aborts (2, &cif, "freed twice");
+	}
+      if (failures == 0)
+	printf ("PASS: %s\n", mode);
       return failures != 0;
     }
 
@@ -164,6 +240,22 @@ main (int argc, char **argv)
     {
       ffi_prep_closure_loc (c[i], &cif, add_handler, (void *) 1000L, code[i]);
       check (((int (*) (int, int)) code[i]) (1, 1) == 1002, "re-prep", i);
+    }
+  /* Another entry point (double arguments) and back.  */
+  ffi_cif dcif;
+  ffi_type *dargs[2] = { &ffi_type_double, &ffi_type_double };
+  if (ffi_prep_cif (&dcif, abi, 2, &ffi_type_double, dargs) != FFI_OK)
+    return 1;
+  for (int i = 0; i < N; i++)
+    {
+      check (ffi_prep_closure_loc (c[i], &dcif, dadd_handler,
+				   (void *) (long) i, code[i]) == FFI_OK,
+	     "prep with double arguments", i);
+      check (((double (*) (double, double)) code[i]) (0.5, 1.25)
+	     == 1.75 + i, "call with double arguments", i);
+      check (ffi_prep_closure_loc (c[i], &cif, add_handler, (void *) 7L,
+				   code[i]) == FFI_OK, "prep back", i);
+      check (((int (*) (int, int)) code[i]) (1, 1) == 9, "call back", i);
     }
   for (int i = N - 1; i >= 0; i -= 2)
     ffi_closure_free (c[i]);

@@ -164,6 +164,10 @@ expect 0 "a closure in the caller's own memory keeps the dynamic trampoline" \
   "$tst" user
 expect 0 "a raw closure (ffi_prep_raw_closure_loc), under the policy" \
   "$policy" "$tst" raw
+expect 0 "a closure called before it is prepared aborts with libffi's message, under the policy" \
+  "$policy" "$tst" unprepared
+expect 0 "a closure called after it is freed, or freed twice, aborts with libffi's message, under the policy" \
+  "$policy" "$tst" freed
 
 # --- Debian's python3, unmodified ----------------------------------------
 py=/usr/bin/python3	# Debian's, not whatever python3 comes first in PATH
