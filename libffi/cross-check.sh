@@ -14,9 +14,7 @@ case ${1:-} in
   i386)
     host=i686-linux-gnu
     need_packages gcc-i686-linux-gnu libc6-dev-i386-cross
-    sysroot=/usr/$host/lib
-    cc="$host-gcc -Wl,--dynamic-linker=$sysroot/ld-linux.so.2 -Wl,-rpath,$sysroot"
-    run=() ;;
+    cc=$I386_CC run=() ;;
   aarch64)
     host=aarch64-linux-gnu
     need_packages gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
@@ -39,14 +37,12 @@ mkdir -p "$work"
 label=$arch-closures
 if [ "$arch" = i386 ]; then
   $cc -O2 -o "$work/wx-policy" tests/wx-policy.c || exit 1
-  if "$work/wx-policy" /bin/true 2>/dev/null; then
+  read -r -a run <<<"$(i386_runner)"
+  if [ ${#run[@]} -eq 0 ]; then
     run=("$work/wx-policy")
     label=$arch-closures-policy
   else
-    # A kernel without 32-bit x86 support: qemu-user, without the policy.
-    need_packages qemu-user
-    echo "NOTE: this kernel does not run i386 programs: qemu-i386, without the W^X policy"
-    run=(qemu-i386 -L /usr/$host)
+    echo "NOTE: without the W^X policy (qemu-user cannot install it)"
   fi
 fi
 fails=0
