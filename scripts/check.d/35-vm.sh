@@ -32,7 +32,7 @@ build () {
 # guest that dies, or still runs after 15 minutes a build (a few
 # minutes on an idle machine), or a result line missing, is a failure.
 guest () {
-  local vm=$1 b dirs=() names=() builds=()
+  local vm=$1 b dirs=() names=() builds=() start=$SECONDS
   shift
   for b in "$@"; do
     dirs+=(--dir "$PWD/build/vm-${b#*:}")
@@ -50,6 +50,7 @@ guest () {
 	|| echo "$n: 0 passed, 1 failed, 0 skipped (no result from the guest)"
     done
   done
+  echo "vm: guest $vm done in $((SECONDS - start)) s (exit $rc)"
   [ "$rc" -eq 0 ] || status=1
 }
 
