@@ -1,6 +1,6 @@
 /* The first trampoline under RLIMIT_AS, in a fragmented address space
    and under mlockall (MCL_FUTURE).
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
    This file is part of the GNU C Library.
 
    The GNU C Library is free software; you can redistribute it and/or

@@ -1,5 +1,5 @@
 /* No trampoline is lost when a thread exits, however it used them.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
    This file is part of the GNU C Library.
 
    The GNU C Library is free software; you can redistribute it and/or

@@ -10,7 +10,10 @@
 # both trees).  For each tree and architecture it builds the unpatched
 # tree and runs "make check subdirs=misc" on it (the baseline), then
 # builds the tree with the series and runs every check of
-# scripts/glibc-check.sh plus the misc run compared with the baseline.
+# scripts/glibc-check.sh plus the misc run compared with the baseline,
+# and then scripts/glibc-cost.sh on the two builds (libc.so's size,
+# the mappings of a process that never allocates a trampoline, and
+# start-up patched against unpatched where the programs run natively).
 # i686, aarch64 and arm are cross builds with Debian's cross compilers;
 # their tests run under qemu-user through scripts/glibc-test-wrapper.sh
 # (i686 natively where the kernel runs 32-bit programs).  Build
@@ -51,6 +54,18 @@ one () {
   [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
   summary+=("$what: $(grep -h '^make check subdirs=misc:' "$log" | cut -d: -f2- | head -n 1 | sed 's/^ *//') | $(tail -n 1 "$log")")
   rm -f "$log"
+  # After the build with the series: its cost against the unpatched
+  # build of the same tree and architecture (sizes, mappings, start-up).
+  local cache=${GLIBC_CACHE:-$TRAMP_CACHE/glibc}
+  local name=${tree:+$(basename "$tree")-}
+  if [ "$unpatched" = 0 ] && [ -f "$cache/build-$name$arch/libc.so" ] \
+     && [ -f "$cache/build-${name}unpatched-$arch/libc.so" ]; then
+    echo "=== $what: cost against the unpatched build"
+    nice -n 5 bash "$top/scripts/glibc-cost.sh" "$cache/build-$name$arch" \
+      "$cache/build-${name}unpatched-$arch" | tee "$log"
+    summary+=("$what: $(grep -m1 'grows by' "$log") | mappings: $(grep -E '^(un)?patched: [0-9]+ mappings' "$log" | tr '\n' ' ')| start-up: $(grep -m1 '^A/B' "$log" || echo 'not measured (emulated)')")
+    rm -f "$log"
+  fi
 }
 
 trees=("")

@@ -24,14 +24,21 @@ n=$(git -C "$tree" log --format=%s | grep -c -E \
 head=$(git -C "$tree" rev-parse HEAD)
 # The compile commands of one C file and one assembler file of libc,
 # as make printed them, turned into commands for ours.
-c=$(grep -m1 -E "^gcc [a-z_0-9-]+\.c -c .* -o $build/[a-z]+/[a-z_0-9-]+\.os " \
+# The compiler as make prints it: gcc, or a cross compiler such as
+# aarch64-linux-gnu-gcc (no character special to a regular expression
+# but "." and "+", escaped).
+cc=$(sed -n 's/^CC = *//p' "$build/config.make" | cut -d' ' -f1)
+cc_re=$(sed 's/[.+]/\\&/g' <<<"$cc")
+nm=${cc%gcc}nm
+command -v "$nm" > /dev/null || nm=nm
+c=$(grep -m1 -E "^$cc_re [a-z_0-9-]+\.c -c .* -o $build/[a-z]+/[a-z_0-9-]+\.os " \
       "$build/build.log")
-s=$(grep -m1 -E "^gcc \.\./sysdeps/[^ ]+\.S -c .* -o $build/[a-z]+/[a-z_0-9-]+\.os " \
+s=$(grep -m1 -E "^$cc_re \.\./sysdeps/[^ ]+\.S -c .* -o $build/[a-z]+/[a-z_0-9-]+\.os " \
       "$build/build.log")
 out=$(mktemp -d)
 trap 'rm -rf "$out"; git -C "$tree" checkout -q "$head"' EXIT
 edit () {
-  sed -E -e "s|^gcc [^ ]+ -c|gcc $1 -c|" \
+  sed -E -e "s|^$cc_re [^ ]+ -c|$cc $1 -c|" \
 	 -e "s|-I$build/[a-z]+ |-I$build/misc |" \
 	 -e "s|-o $build/[^ ]+\.os|-o $out/$2|" \
 	 -e "s|-MF [^ ]+|-MF /dev/null|" -e "s|-MT [^ ]+||" \
@@ -47,7 +54,7 @@ for i in $(seq $((n - 1)) -1 0); do
   if ! (cd "$tree/misc" && eval "$cc_c") > "$out/log" 2>&1; then
     cat "$out/log"; echo "FAIL: $what: misc/tramp.c"; rc=1; continue
   fi
-  syms=$(nm "$out/tramp.os" | grep -cE ' T (tramp_alloc|tramp_code|tramp_data|tramp_free|tramp_set)$')
+  syms=$("$nm" "$out/tramp.os" | grep -cE ' T (tramp_alloc|tramp_code|tramp_data|tramp_free|tramp_set)$')
   table="no $arch table yet"
   if [ -f "$tree/sysdeps/$arch/tramp-table.S" ]; then
     if (cd "$tree/misc" && eval "$cc_s") > "$out/log" 2>&1; then
