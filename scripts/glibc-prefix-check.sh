@@ -31,10 +31,28 @@ cc=$(sed -n 's/^CC = *//p' "$build/config.make" | cut -d' ' -f1)
 cc_re=$(sed 's/[.+]/\\&/g' <<<"$cc")
 nm=${cc%gcc}nm
 command -v "$nm" > /dev/null || nm=nm
-c=$(grep -m1 -E "^$cc_re [a-z_0-9-]+\.c -c .* -o $build/[a-z]+/[a-z_0-9-]+\.os " \
-      "$build/build.log")
-s=$(grep -m1 -E "^$cc_re \.\./sysdeps/[^ ]+\.S -c .* -o $build/[a-z]+/[a-z_0-9-]+\.os " \
-      "$build/build.log")
+commands () {
+  c=$(grep -m1 -E "^$cc_re [a-z_0-9-]+\.c -c .* -o $build/[a-z]+/[a-z_0-9-]+\.os " \
+	"$1")
+  s=$(grep -m1 -E "^$cc_re \.\./sysdeps/[^ ]+\.S -c .* -o $build/[a-z]+/[a-z_0-9-]+\.os " \
+	"$1")
+}
+commands "$build/build.log"
+# A build that found everything up to date printed no compile command:
+# make compiles our two files again.
+if [ -z "$c" ] || [ -z "$s" ]; then
+  rm -f "$build/misc/tramp.os" "$build/misc/tramp-table.os"
+  if ! make -C "$build" -j"${JOBS:-2}" > "$build/build-prefix.log" 2>&1; then
+    tail -n 20 "$build/build-prefix.log"
+    echo "FAIL: rebuilding misc/tramp.os for the compile commands"
+    exit 1
+  fi
+  commands "$build/build-prefix.log"
+fi
+if [ -z "$c" ] || [ -z "$s" ]; then
+  echo "FAIL: no compile command for a C or an assembler file of libc in the build's log"
+  exit 1
+fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"; git -C "$tree" checkout -q "$head"' EXIT
 edit () {
