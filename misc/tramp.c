@@ -53,17 +53,20 @@
    are given back with MADV_DONTNEED instead and the span is reused as
    it is.
 
-   Free slots have CODE set to tramp_freed (calling them aborts) and
-   are chained through DATA, with the links mangled like glibc's
-   tcache (safe-linking, plus a secret) and checked when taken: a
-   corrupted link or cache is a fatal error, never a write through it.
-   A live slot has any other non-null CODE.  Freeing is a
-   compare-and-swap of CODE, so exactly one of two racing frees wins;
-   tramp_set swaps DATA and then CODE, each conditionally, so it never
-   overwrites a link that a racing free has stored.  Each thread keeps
-   a small cache of free slots, so allocation and release take no lock
-   in the common case; the global lock covers refills, flushes and
-   table creation and release.
+   The allocator keeps nothing in the data pages, which the program can
+   write: whether a slot is live is a byte of the table's metadata, set
+   by the allocation and cleared by a byte-wide compare-and-swap in the
+   free, so exactly one of two racing frees wins.  Each thread keeps
+   its free slots in a small array in its TLS, as references that can
+   only name slots of the regions, and each table a bitmap of the free
+   slots it owns.  A freed slot's CODE is tramp_freed (calling it
+   aborts).  tramp_set needs no locked instruction: a set racing with
+   a free writes into a free slot, whose pair nothing reads, and cannot
+   make it live again.  A write into the data pages can redirect a
+   live trampoline but cannot make the allocator write anywhere else or
+   hand out a slot twice.  Allocation and release take no lock in the
+   common case; the global lock covers refills, flushes and table
+   creation and release.
 
    When the kernel generates trampolines (trampfd, the interface of
    the kernel/ patch series, described in
@@ -84,7 +87,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/tramp.h>
 #include <tramp-table.h>
@@ -149,8 +151,22 @@ extern const char __tramp_table[TRAMP_TABLE_SIZE] attribute_hidden;
 #define TRAMP_MAX_REGIONS 64
 
 /* Slots move between a thread cache and the tables in batches.  */
-#define TRAMP_CACHE_BATCH 32
+#define TRAMP_CACHE_BATCH 16
 #define TRAMP_CACHE_MAX (2 * TRAMP_CACHE_BATCH)
+
+/* A slot as a thread cache holds it: the index of its region times
+   2^TRAMP_REF_BITS plus its offset in the region in slots.  Half the
+   size of a pointer on 64-bit targets, which keeps the cache small in
+   static TLS, and it cannot name anything outside the regions.  */
+typedef uint32_t tramp_ref;
+#define TRAMP_REF_BITS __builtin_ctzl (TRAMP_REGION_SIZE / TRAMP_SLOT_SIZE)
+_Static_assert ((TRAMP_REGION_SIZE / TRAMP_SLOT_SIZE) * TRAMP_MAX_REGIONS
+		<= (uint64_t) UINT32_MAX + 1,
+		"a region index and a slot offset fit in a tramp_ref");
+
+#define TRAMP_OWNED_BITS (8 * sizeof (unsigned long int))
+#define TRAMP_OWNED_WORDS \
+  ((TRAMP_USABLE + TRAMP_OWNED_BITS - 1) / TRAMP_OWNED_BITS)
 
 /* Per-table metadata, kept outside the mapping.  */
 struct tramp_table
@@ -159,14 +175,13 @@ struct tramp_table
      (released tables whose span can be mapped again).  */
   struct tramp_table *next;
   struct tramp_table *prev;
-  /* Free slots owned by the table (not by a thread cache), chained
-     through their DATA: struct tramp_pair in a static table, data
-     cells in a trampfd table.  */
+  /* Free slots owned by the table (not by a thread cache) of a trampfd
+     table, chained through their data cells.  */
   void *free;
   /* Number of slots owned by the table, including those never used.  */
   unsigned int nfree;
-  /* Slots [TRAMP_FIRST_SLOT, TRAMP_FIRST_SLOT + HANDED) have been
-     handed out at least once; the pairs of the others are not
+  /* Lookups accept slots [TRAMP_FIRST_SLOT, TRAMP_FIRST_SLOT + HANDED)
+     (trampfd tables: [0, HANDED)), whose pairs are mapped and
      initialized.  Zero while the table is released.  Written under the
      lock, read without it.  */
   unsigned int handed;
@@ -175,7 +190,26 @@ struct tramp_table
      system call.  */
   bool mapped;
   char *span;
+  /* The reference of the span's first slot.  */
+  tramp_ref ref;
+  /* Static tables only.  Bit I is set while slot TRAMP_FIRST_SLOT + I
+     is owned by the table; under the lock.  LIVE[I] is 1 while that
+     slot is live, else 0: set by the allocating thread, cleared by the
+     free that wins the compare-and-swap.  Nothing about free slots is
+     kept in the data pages, which the program can write.  */
+  unsigned long int owned[TRAMP_OWNED_WORDS];
+  unsigned char live[TRAMP_USABLE];
 };
+
+/* Clear a LIVE byte that holds 1, with acquire ordering, or store what
+   it holds in *EXPECTED.  A byte-wide compare-and-swap: one on the
+   word containing the byte would stall on the byte just stored by the
+   allocation (no store forwarding between sizes), tripling the time of
+   an allocation freed at once.  glibc's atomic_compare_exchange_*
+   accepted only words before 2.42.  */
+#define tramp_live_cas(mem, expected, desired) \
+  __atomic_compare_exchange_n ((mem), (expected), (desired), false,	      \
+			       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)
 
 struct tramp_region
 {
@@ -187,10 +221,12 @@ struct tramp_region
   unsigned int used;
 };
 
+/* The free slots a thread keeps; the most recently freed is used
+   first.  */
 struct tramp_cache
 {
-  struct tramp_pair *head;
   unsigned int count;
+  tramp_ref slots[TRAMP_CACHE_MAX];
 };
 
 __libc_lock_define_initialized (static, tramp_lock);
@@ -211,66 +247,6 @@ static ino_t tramp_image_ino;
 
 static __thread struct tramp_cache tramp_cache TRAMP_TLS_MODEL;
 
-/* tramp_set replaces a live pair in one double-width compare-and-swap
-   where the processor has one: a locked instruction costs several
-   nanoseconds, and two of them (DATA, then CODE) made tramp_set three
-   times slower than the rest of alloc + set + free.  */
-#if __SIZEOF_POINTER__ == 4 && defined __GCC_HAVE_SYNC_COMPARE_AND_SWAP_8
-typedef uint64_t tramp_pair_word __attribute__ ((may_alias));
-# define TRAMP_PAIR_CAS 1
-#elif __SIZEOF_POINTER__ == 8 \
-  && (defined __GCC_HAVE_SYNC_COMPARE_AND_SWAP_16 \
-      || defined TRAMP_PAIR_CAS_TARGET)
-typedef unsigned __int128 tramp_pair_word __attribute__ ((may_alias));
-# define TRAMP_PAIR_CAS 1
-#else
-# define TRAMP_PAIR_CAS 0
-#endif
-#ifndef TRAMP_PAIR_CAS_TARGET
-# define TRAMP_PAIR_CAS_TARGET
-#endif
-#ifndef tramp_pair_cas_usable
-# define tramp_pair_cas_usable() true
-#endif
-
-#if TRAMP_PAIR_CAS
-_Static_assert (sizeof (tramp_pair_word) == sizeof (struct tramp_pair)
-		&& TRAMP_PAIR_SIZE % sizeof (tramp_pair_word) == 0,
-		"a pair is one naturally aligned double word");
-
-union tramp_pair_image
-{
-  struct tramp_pair pair;
-  tramp_pair_word word;
-};
-
-/* Set under the lock before the first table is published; read after
-   a lookup has found a table.  */
-static bool tramp_pair_cas_ok;
-
-/* Replace *PAIR with {CODE, DATA} if it holds *EXPECTED, else store in
-   *EXPECTED what it holds.  */
-static __always_inline TRAMP_PAIR_CAS_TARGET bool
-tramp_pair_cas (struct tramp_pair *pair, struct tramp_pair *expected,
-		void *code, void *data)
-{
-  union tramp_pair_image old = { .pair = *expected };
-  union tramp_pair_image new = { .pair = { .code = code, .data = data } };
-  tramp_pair_word seen
-    = __sync_val_compare_and_swap ((tramp_pair_word *) pair, old.word,
-				   new.word);
-  if (seen == old.word)
-    return true;
-  old.word = seen;
-  *expected = old.pair;
-  return false;
-}
-#endif
-
-/* The secret mixed into free-list links, set under the lock before the
-   first link is stored.  */
-static uintptr_t tramp_link_key;
-
 /* The target of every free slot.  */
 static void
 tramp_freed (void)
@@ -280,62 +256,21 @@ tramp_freed (void)
 
 /* Stored instead of tramp_freed when a caller asks for a trampoline to
    tramp_freed itself (it may have read it from a data page), so that
-   the trampoline is live and can be freed.  Calling it does the same.  */
+   tramp_code can tell a slot freed under its feet from a live one.
+   Calling it does the same.  */
 static void
 tramp_freed_target (void)
 {
   tramp_freed ();
 }
 
-/* CODE as it is stored in a live pair, or NULL if CODE is not a valid
-   target.  */
+/* CODE as it is stored in a live pair.  */
 static __always_inline void *
 tramp_code_in (void *code)
 {
   if (__glibc_unlikely (code == (void *) tramp_freed))
     return (void *) tramp_freed_target;
   return code;
-}
-
-/* Whether CODE, read from a pair, is that of a live trampoline: a free
-   slot holds tramp_freed, a released table zero.  */
-static __always_inline bool
-tramp_live (void *code)
-{
-  return code != NULL && code != (void *) tramp_freed;
-}
-
-/* Free-list links are stored mangled, as glibc's tcache does
-   (safe-linking): XORed with the address they are stored at shifted
-   right by 12 bits and with a secret, so that an overwritten link
-   turns into an address that fails the checks of tramp_pair_check
-   rather than one the attacker chose.  */
-static __always_inline void *
-tramp_link_protect (struct tramp_pair *pos, struct tramp_pair *next)
-{
-  return (void *) (((uintptr_t) &pos->data >> 12) ^ (uintptr_t) next
-		   ^ tramp_link_key);
-}
-
-static __always_inline struct tramp_pair *
-tramp_link_reveal (struct tramp_pair *pos)
-{
-  return (struct tramp_pair *) (((uintptr_t) &pos->data >> 12)
-				^ (uintptr_t) atomic_load_relaxed (&pos->data)
-				^ tramp_link_key);
-}
-
-/* Set tramp_link_key once, as malloc sets its tcache key: from the
-   kernel's random pool, or from address-space randomization if that
-   is not available.  Called with the lock held.  */
-static void
-tramp_link_key_init (void)
-{
-  uintptr_t key;
-  if (__getrandom_nocancel (&key, sizeof key, GRND_NONBLOCK) != sizeof key)
-    key = ((uintptr_t) &tramp_link_key ^ (uintptr_t) &key) * 0x9e3779b1U;
-  /* Nonzero marks the key as set.  */
-  tramp_link_key = key | 1;
 }
 
 /* The span containing ADDR: spans are aligned to their size.  */
@@ -362,10 +297,37 @@ tramp_slot_of (struct tramp_pair *pair)
 		* TRAMP_SLOT_SIZE;
 }
 
-/* Return the table and pair of TRAMP if it is a slot that has been
-   handed out, or NULL.  Reads no memory that might be unmapped.  */
+/* Find the slot at OFFSET bytes into region I, which is published.
+   Return its pair, and store its table in *TABLEP and its index in
+   the table's LIVE and OWNED in *INDEXP, if it is a slot of a mapped
+   table; else NULL.  Reads no memory that might be unmapped.  */
 static __always_inline struct tramp_pair *
-tramp_lookup (const void *tramp, struct tramp_table **tablep)
+tramp_find (unsigned int i, uintptr_t offset, struct tramp_table **tablep,
+	    unsigned int *indexp)
+{
+  /* Spans are aligned to their power-of-two size within the region: an
+     entry has the TRAMP_TABLE_SIZE bit clear (not in the data half)
+     and no bit below the slot size.  */
+  if (offset >= tramp_regions[i].size
+      || (offset & (TRAMP_TABLE_SIZE | (TRAMP_SLOT_SIZE - 1))) != 0)
+    return NULL;
+  struct tramp_table *table = &tramp_regions[i].tables[offset / TRAMP_SPAN];
+  unsigned int slot = (offset % TRAMP_TABLE_SIZE) / TRAMP_SLOT_SIZE;
+  if (slot - TRAMP_FIRST_SLOT >= atomic_load_acquire (&table->handed))
+    return NULL;
+  *tablep = table;
+  *indexp = slot - TRAMP_FIRST_SLOT;
+  return tramp_pair_of (tramp_regions[i].base + offset);
+}
+
+/* Return the pair of TRAMP if it is a live trampoline of a static
+   table, or NULL; store its table, its index there and its reference
+   in *TABLEP, *INDEXP and *REFP.  Does not set errno: the caller looks
+   in the trampfd tables next.  The pair may be that of a table
+   released meanwhile, but is always mapped: see tramp_release_span.  */
+static __always_inline struct tramp_pair *
+tramp_lookup_live (const void *tramp, struct tramp_table **tablep,
+		   unsigned int *indexp, tramp_ref *refp)
 {
   uintptr_t addr = (uintptr_t) tramp;
   unsigned int n = atomic_load_acquire (&tramp_nregions);
@@ -374,68 +336,35 @@ tramp_lookup (const void *tramp, struct tramp_table **tablep)
       uintptr_t offset = addr - (uintptr_t) tramp_regions[i].base;
       if (offset >= tramp_regions[i].size)
 	continue;
-      /* Spans are aligned to their power-of-two size within the
-	 region: an entry has the TRAMP_TABLE_SIZE bit clear (not in
-	 the data half) and no bit below the slot size.  */
-      if (offset & (TRAMP_TABLE_SIZE | (TRAMP_SLOT_SIZE - 1)))
+      *refp = ((tramp_ref) i << TRAMP_REF_BITS) | offset / TRAMP_SLOT_SIZE;
+      struct tramp_pair *pair = tramp_find (i, offset, tablep, indexp);
+      /* Acquire: the pair was written before LIVE was set.  */
+      if (pair == NULL
+	  || atomic_load_acquire (&(*tablep)->live[*indexp]) == 0)
 	return NULL;
-      struct tramp_table *table
-	= &tramp_regions[i].tables[offset / TRAMP_SPAN];
-      unsigned int slot = (offset % TRAMP_TABLE_SIZE) / TRAMP_SLOT_SIZE;
-      if (slot - TRAMP_FIRST_SLOT >= atomic_load_acquire (&table->handed))
-	return NULL;
-      if (tablep != NULL)
-	*tablep = table;
-      return tramp_pair_of ((char *) tramp);
+      return pair;
     }
   return NULL;
 }
 
-/* Like tramp_lookup, but only for live trampolines; store the code
-   pointer read in *CODEP.  Does not set errno: the caller looks in the
-   trampfd tables next.  The pair may be that of a released table (it
-   reads as zero) but is always mapped: see tramp_release_span.  */
+/* Return the pair of the slot REF, taken from a thread cache, if it is
+   a slot of a mapped table that is not live; store its table and its
+   index there in *TABLEP and *INDEXP.  Return NULL if the cache was
+   corrupted.  The cache lives in writable memory: nothing is written
+   through a reference before this check.  */
 static __always_inline struct tramp_pair *
-tramp_lookup_live (const void *tramp, void **codep)
+tramp_ref_check (tramp_ref ref, struct tramp_table **tablep,
+		 unsigned int *indexp)
 {
-  struct tramp_pair *pair = tramp_lookup (tramp, NULL);
-  if (pair == NULL)
+  unsigned int i = ref >> TRAMP_REF_BITS;
+  if (i >= atomic_load_acquire (&tramp_nregions))
     return NULL;
-  void *code = atomic_load_relaxed (&pair->code);
-  if (!tramp_live (code))
+  uintptr_t offset
+    = (uintptr_t) (ref & ((1UL << TRAMP_REF_BITS) - 1)) * TRAMP_SLOT_SIZE;
+  struct tramp_pair *pair = tramp_find (i, offset, tablep, indexp);
+  if (pair == NULL || atomic_load_relaxed (&(*tablep)->live[*indexp]) != 0)
     return NULL;
-  *codep = code;
   return pair;
-}
-
-/* Return whether PAIR, taken from a free list or cache, is the pair of
-   a slot that has been handed out and is free; if TABLEP is not NULL,
-   store its table there.  Checked before anything is written through
-   a link, so that a corrupted one ends the process instead.  */
-static __always_inline bool
-tramp_pair_check (struct tramp_pair *pair, struct tramp_table **tablep)
-{
-  uintptr_t addr = (uintptr_t) pair;
-  unsigned int n = atomic_load_acquire (&tramp_nregions);
-  for (unsigned int i = 0; i < n; i++)
-    {
-      uintptr_t offset = addr - (uintptr_t) tramp_regions[i].base;
-      if (offset >= tramp_regions[i].size)
-	continue;
-      /* In the data half, on a pair boundary.  */
-      if ((offset & TRAMP_TABLE_SIZE) == 0 || offset % TRAMP_PAIR_SIZE != 0)
-	return false;
-      struct tramp_table *table
-	= &tramp_regions[i].tables[offset / TRAMP_SPAN];
-      uintptr_t slot = (offset % TRAMP_TABLE_SIZE) / TRAMP_PAIR_SIZE;
-      if (slot - TRAMP_FIRST_SLOT >= atomic_load_relaxed (&table->handed)
-	  || atomic_load_relaxed (&pair->code) != (void *) tramp_freed)
-	return false;
-      if (tablep != NULL)
-	*tablep = table;
-      return true;
-    }
-  return false;
 }
 
 static void
@@ -738,21 +667,18 @@ tramp_release_span (struct tramp_table *table)
   return false;
 }
 
-/* Reserve LEN bytes of address space.  After mlockall (MCL_FUTURE)
-   every new mapping is locked, and without CAP_IPC_LOCK even a
-   PROT_NONE reservation counts against RLIMIT_MEMLOCK: the kernel
-   refuses a large one with EAGAIN.  A page that is unlocked and then
-   grown with mremap stays unlocked; the tables mapped into it later
-   are locked as the process asked.  */
+/* Map LEN bytes of anonymous memory with protection PROT that are not
+   locked even after mlockall (MCL_FUTURE): one page, unlocked, then
+   grown with mremap, which keeps the page's flags.  Without
+   CAP_IPC_LOCK every locked mapping counts against RLIMIT_MEMLOCK,
+   even a PROT_NONE one, and a locked read+write mapping is populated
+   whole.  */
 static void *
-tramp_reserve (size_t len)
+tramp_map_unlocked (size_t len, int prot)
 {
   int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
-  void *p = __mmap (NULL, len, PROT_NONE, flags, -1, 0);
-  if (p != MAP_FAILED || errno != EAGAIN)
-    return p;
   size_t page = __getpagesize ();
-  p = __mmap (NULL, page, PROT_NONE, flags, -1, 0);
+  void *p = __mmap (NULL, page, prot, flags, -1, 0);
   if (p == MAP_FAILED)
     return p;
   void *grown = MAP_FAILED;
@@ -765,6 +691,20 @@ tramp_reserve (size_t len)
       __set_errno (saved);
     }
   return grown;
+}
+
+/* Reserve LEN bytes of address space.  After mlockall (MCL_FUTURE)
+   the kernel refuses a large reservation with EAGAIN; the tables
+   mapped into an unlocked one later are locked as the process
+   asked.  */
+static void *
+tramp_reserve (size_t len)
+{
+  void *p = __mmap (NULL, len, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p != MAP_FAILED || errno != EAGAIN)
+    return p;
+  return tramp_map_unlocked (len, PROT_NONE);
 }
 
 /* Return a table index whose span is not mapped, taken from UNUSED or
@@ -786,6 +726,8 @@ tramp_table_slot (struct tramp_region *regions, unsigned int *nregions,
       struct tramp_region *region = &regions[n - 1];
       struct tramp_table *table = &region->tables[region->used];
       table->span = region->base + (size_t) region->used * TRAMP_SPAN;
+      table->ref = (((tramp_ref) (n - 1) << TRAMP_REF_BITS)
+		    | (size_t) region->used * (TRAMP_SPAN / TRAMP_SLOT_SIZE));
       region->used++;
       return table;
     }
@@ -817,9 +759,11 @@ tramp_table_slot (struct tramp_region *regions, unsigned int *nregions,
       return NULL;
     }
   unsigned int ntables = size / TRAMP_SPAN;
+  /* The metadata of a whole region, mostly never touched: not locked
+     and populated by mlockall (MCL_FUTURE).  */
   struct tramp_table *tables
-    = __mmap (NULL, ntables * sizeof (struct tramp_table),
-	      PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    = tramp_map_unlocked (ntables * sizeof (struct tramp_table),
+			  PROT_READ | PROT_WRITE);
   if (tables == MAP_FAILED)
     {
       int saved = errno;
@@ -832,6 +776,7 @@ tramp_table_slot (struct tramp_region *regions, unsigned int *nregions,
   regions[n].tables = tables;
   regions[n].used = 1;
   tables[0].span = base;
+  tables[0].ref = (tramp_ref) n << TRAMP_REF_BITS;
   atomic_store_release (nregions, n + 1);
   return &tables[0];
 }
@@ -864,9 +809,13 @@ tramp_table_new (void)
       __set_errno (saved);
       return NULL;
     }
-  table->free = NULL;
+  memset (table->owned, 0xff, sizeof table->owned);
+  if (TRAMP_USABLE % TRAMP_OWNED_BITS != 0)
+    table->owned[TRAMP_OWNED_WORDS - 1]
+      = (1UL << (TRAMP_USABLE % TRAMP_OWNED_BITS)) - 1;
   table->nfree = TRAMP_USABLE;
-  atomic_store_release (&table->handed, 0);
+  /* Release: lookups only read pairs that are mapped.  */
+  atomic_store_release (&table->handed, TRAMP_USABLE);
   tramp_list_push (&tramp_partial, table);
   tramp_nempty++;
   return table;
@@ -895,12 +844,20 @@ tramp_table_emptied (struct tramp_table **partial,
     }
 }
 
-/* Give the slot PAIR back to TABLE.  Called with the lock held.  */
-static void
-tramp_table_put (struct tramp_table *table, struct tramp_pair *pair)
+static void __attribute_noinline__ __attribute__ ((noreturn))
+tramp_cache_corrupted (void)
 {
-  atomic_store_relaxed (&pair->data, tramp_link_protect (pair, table->free));
-  table->free = pair;
+  __libc_fatal ("Fatal error: corrupted trampoline cache\n");
+}
+
+/* Give the slot INDEX back to TABLE.  Called with the lock held.  */
+static void
+tramp_table_put (struct tramp_table *table, unsigned int index)
+{
+  unsigned long int bit = 1UL << (index % TRAMP_OWNED_BITS);
+  if (table->owned[index / TRAMP_OWNED_BITS] & bit)
+    tramp_cache_corrupted ();
+  table->owned[index / TRAMP_OWNED_BITS] |= bit;
   if (table->nfree++ == 0)
     tramp_list_push (&tramp_partial, table);
   if (table->nfree == TRAMP_USABLE)
@@ -908,15 +865,10 @@ tramp_table_put (struct tramp_table *table, struct tramp_pair *pair)
 			 table, true);
 }
 
-static void __attribute_noinline__ __attribute__ ((noreturn))
-tramp_cache_corrupted (void)
-{
-  __libc_fatal ("Fatal error: corrupted trampoline cache\n");
-}
-
-/* Move up to TRAMP_CACHE_BATCH free slots into CACHE.  Return false
-   with errno set if there are none and no table can be mapped.  Kept
-   out of line so that tramp_alloc's fast path stays small.  */
+/* Move up to TRAMP_CACHE_BATCH free slots into CACHE, which has room
+   for them.  Return false with errno set if there are none and no
+   table can be mapped.  Kept out of line so that tramp_alloc's fast
+   path stays small.  */
 static bool __attribute_noinline__
 tramp_refill (struct tramp_cache *cache)
 {
@@ -925,13 +877,6 @@ tramp_refill (struct tramp_cache *cache)
     {
       __libc_lock_unlock (tramp_lock);
       return false;
-    }
-  if (tramp_link_key == 0)
-    {
-      tramp_link_key_init ();
-#if TRAMP_PAIR_CAS
-      tramp_pair_cas_ok = tramp_pair_cas_usable ();
-#endif
     }
   struct tramp_table *table = tramp_partial;
   if (table == NULL && (table = tramp_table_new ()) == NULL)
@@ -942,60 +887,46 @@ tramp_refill (struct tramp_cache *cache)
   if (table->nfree == TRAMP_USABLE)
     tramp_nempty--;
 
-  struct tramp_pair *head = cache->head;
   unsigned int taken = 0;
-  while (taken < TRAMP_CACHE_BATCH && table->free != NULL)
-    {
-      struct tramp_pair *pair = table->free;
-      struct tramp_table *owner;
-      if (!tramp_pair_check (pair, &owner) || owner != table)
-	__libc_fatal ("Fatal error: corrupted trampoline free list\n");
-      table->free = tramp_link_reveal (pair);
-      atomic_store_relaxed (&pair->data, tramp_link_protect (pair, head));
-      head = pair;
-      taken++;
-    }
-  unsigned int handed = table->handed;
-  while (taken < TRAMP_CACHE_BATCH && handed < TRAMP_USABLE)
-    {
-      struct tramp_pair *pair
-	= tramp_pair_of (table->span + (TRAMP_FIRST_SLOT + handed)
-				      * TRAMP_SLOT_SIZE);
-      atomic_store_relaxed (&pair->code, (void *) tramp_freed);
-      atomic_store_relaxed (&pair->data, tramp_link_protect (pair, head));
-      head = pair;
-      handed++;
-      taken++;
-    }
-  /* Release: the pairs are initialized before lookups accept them.  */
-  atomic_store_release (&table->handed, handed);
+  for (unsigned int w = 0; w < TRAMP_OWNED_WORDS && taken < TRAMP_CACHE_BATCH;
+       w++)
+    while (table->owned[w] != 0 && taken < TRAMP_CACHE_BATCH)
+      {
+	unsigned int index = (w * TRAMP_OWNED_BITS
+			      + __builtin_ctzl (table->owned[w]));
+	table->owned[w] &= table->owned[w] - 1;
+	cache->slots[cache->count++] = table->ref + TRAMP_FIRST_SLOT + index;
+	taken++;
+      }
   table->nfree -= taken;
   if (table->nfree == 0)
     tramp_list_remove (&tramp_partial, table);
   __libc_lock_unlock (tramp_lock);
-
-  cache->head = head;
-  cache->count += taken;
   return true;
 }
 
-/* Give COUNT slots from the head of CACHE back to their tables.  */
+/* Give the COUNT least recently freed slots of CACHE back to their
+   tables.  */
 static void __attribute_noinline__
 tramp_flush (struct tramp_cache *cache, unsigned int count)
 {
+  if (count > cache->count)
+    count = cache->count;
   __libc_lock_lock (tramp_lock);
-  while (count-- > 0 && cache->head != NULL)
+  for (unsigned int i = 0; i < count; i++)
     {
-      struct tramp_pair *pair = cache->head;
       struct tramp_table *table;
-      if (!tramp_pair_check (pair, &table))
+      unsigned int index;
+      if (tramp_ref_check (cache->slots[i], &table, &index) == NULL)
 	tramp_cache_corrupted ();
-      cache->head = tramp_link_reveal (pair);
-      cache->count--;
-      tramp_table_put (table, pair);
+      tramp_table_put (table, index);
     }
   __libc_lock_unlock (tramp_lock);
+  cache->count -= count;
+  memmove (cache->slots, cache->slots + count,
+	   cache->count * sizeof (cache->slots[0]));
 }
+
 
 #if TRAMP_TRAMPFD
 
@@ -1365,17 +1296,21 @@ tramp_fd_data (const void *tramp)
 
 #endif /* !TRAMP_TRAMPFD */
 
-/* Take the first slot of CACHE, which is not empty.  */
+/* Take the most recently freed slot of CACHE, which is not empty.  */
 static __always_inline void *
 tramp_take (struct tramp_cache *cache, void *code, void *data)
 {
-  struct tramp_pair *pair = cache->head;
-  if (__glibc_unlikely (!tramp_pair_check (pair, NULL)))
+  struct tramp_table *table;
+  unsigned int index;
+  struct tramp_pair *pair
+    = tramp_ref_check (cache->slots[cache->count - 1], &table, &index);
+  if (__glibc_unlikely (pair == NULL))
     tramp_cache_corrupted ();
-  cache->head = tramp_link_reveal (pair);
   cache->count--;
   atomic_store_relaxed (&pair->data, data);
-  atomic_store_release (&pair->code, code);
+  atomic_store_relaxed (&pair->code, code);
+  /* Release: lookups that see the slot live see its pair.  */
+  atomic_store_release (&table->live[index], 1);
   return tramp_slot_of (pair);
 }
 
@@ -1390,7 +1325,7 @@ tramp_alloc_slow (struct tramp_cache *cache, void *code, void *data)
       return NULL;
     }
   code = tramp_code_in (code);
-  if (cache->head != NULL)
+  if (cache->count > 0)
     return tramp_take (cache, code, data);
   void *tramp = tramp_fd_alloc (code, data);
   if (tramp != NULL)
@@ -1412,18 +1347,20 @@ void *
 tramp_alloc (void *code, void *data)
 {
   struct tramp_cache *cache = &tramp_cache;
-  if (__glibc_unlikely (cache->head == NULL || code == NULL
+  if (__glibc_unlikely (cache->count == 0 || code == NULL
 			|| code == (void *) tramp_freed))
     return tramp_alloc_slow (cache, code, data);
   return tramp_take (cache, code, data);
 }
 libc_hidden_def (tramp_alloc)
 
-int TRAMP_PAIR_CAS_TARGET
+int
 tramp_set (void *tramp, void *code, void *data)
 {
-  void *old;
-  struct tramp_pair *pair = tramp_lookup_live (tramp, &old);
+  struct tramp_table *table;
+  unsigned int index;
+  tramp_ref ref;
+  struct tramp_pair *pair = tramp_lookup_live (tramp, &table, &index, &ref);
   code = tramp_code_in (code);
   if (__glibc_unlikely (pair == NULL))
     return tramp_fd_set (tramp, code, data);
@@ -1432,68 +1369,37 @@ tramp_set (void *tramp, void *code, void *data)
       __set_errno (EINVAL);
       return -1;
     }
-  /* A free racing with this call swaps CODE to tramp_freed and then
-     stores a link in DATA.  The pair is replaced only while CODE is
-     live and DATA unchanged, so a freed slot never comes back to life
-     and a link stored meanwhile is never overwritten.  */
-#if TRAMP_PAIR_CAS
-  if (__glibc_likely (tramp_pair_cas_ok))
-    {
-      struct tramp_pair expected = { .code = old,
-				     .data = atomic_load_relaxed (&pair->data) };
-      do
-	if (tramp_pair_cas (pair, &expected, code, data))
-	  return 0;
-      while (tramp_live (expected.code));
-      __set_errno (EINVAL);
-      return -1;
-    }
-#endif
-  /* Without a double-width compare-and-swap: DATA is read before CODE
-     is seen live and swapped only if unchanged, then CODE only if still
-     live.  */
-  while (true)
-    {
-      void *old_data = atomic_load_acquire (&pair->data);
-      old = atomic_load_acquire (&pair->code);
-      if (!tramp_live (old))
-	break;
-      if (!atomic_compare_exchange_weak_relaxed (&pair->data, &old_data,
-						 data))
-	continue;
-      if (atomic_compare_exchange_weak_release (&pair->code, &old, code))
-	return 0;
-      if (!tramp_live (old))
-	break;
-    }
-  __set_errno (EINVAL);
-  return -1;
+  /* A free racing with this call may take the slot meanwhile: the
+     stores then land in a free slot, whose pair the allocator does not
+     use, and do not make it live again.  */
+  atomic_store_relaxed (&pair->data, data);
+  atomic_store_relaxed (&pair->code, code);
+  return 0;
 }
 libc_hidden_def (tramp_set)
 
 int
 tramp_free (void *tramp)
 {
-  void *code;
-  struct tramp_pair *pair = tramp_lookup_live (tramp, &code);
+  struct tramp_table *table;
+  unsigned int index;
+  tramp_ref ref;
+  struct tramp_pair *pair = tramp_lookup_live (tramp, &table, &index, &ref);
   if (__glibc_unlikely (pair == NULL))
     return tramp_fd_free (tramp);
-  /* Exactly one of two racing frees swaps CODE; the loser sees
-     tramp_freed.  Acquire: the link below is stored after the swap.  */
-  while (!atomic_compare_exchange_weak_acquire (&pair->code, &code,
-						(void *) tramp_freed))
-    if (!tramp_live (code))
-      {
-	__set_errno (EINVAL);
-	return -1;
-      }
+  /* Exactly one of two racing frees clears LIVE.  */
+  unsigned char live = 1;
+  if (!tramp_live_cas (&table->live[index], &live, 0))
+    {
+      __set_errno (EINVAL);
+      return -1;
+    }
+  atomic_store_relaxed (&pair->code, (void *) tramp_freed);
   struct tramp_cache *cache = &tramp_cache;
-  atomic_store_relaxed (&pair->data, tramp_link_protect (pair, cache->head));
-  cache->head = pair;
-  if (__glibc_unlikely (++cache->count > TRAMP_CACHE_MAX))
+  if (__glibc_unlikely (cache->count == TRAMP_CACHE_MAX))
     tramp_flush (cache, TRAMP_CACHE_BATCH);
-  else if (__glibc_unlikely (cache->count == 1)
-	   && !tramp_thread_register ())
+  cache->slots[cache->count++] = ref;
+  if (__glibc_unlikely (cache->count == 1) && !tramp_thread_register ())
     /* A thread that only frees gives its cache back at exit too, and
        one that is exiting (or cannot register) right away.  */
     tramp_flush (cache, 1);
@@ -1504,10 +1410,26 @@ libc_hidden_def (tramp_free)
 void *
 tramp_code (const void *tramp)
 {
+  struct tramp_table *table;
+  unsigned int index;
+  tramp_ref ref;
+  struct tramp_pair *pair = tramp_lookup_live (tramp, &table, &index, &ref);
   void *code;
-  struct tramp_pair *pair = tramp_lookup_live (tramp, &code);
   if (__glibc_unlikely (pair == NULL))
     code = tramp_fd_code (tramp);
+  else
+    {
+      /* If a free raced with this call, CODE may be the freed
+	 handler, or zero in a table released and mapped again, even if
+	 the slot is live again by now.  */
+      code = atomic_load_acquire (&pair->code);
+      if (__glibc_unlikely (code == NULL || code == (void *) tramp_freed
+			    || atomic_load_relaxed (&table->live[index]) == 0))
+	{
+	  __set_errno (EINVAL);
+	  return NULL;
+	}
+    }
   return code == (void *) tramp_freed_target ? (void *) tramp_freed : code;
 }
 libc_hidden_def (tramp_code)
@@ -1515,14 +1437,14 @@ libc_hidden_def (tramp_code)
 void *
 tramp_data (const void *tramp)
 {
-  void *code;
-  struct tramp_pair *pair = tramp_lookup_live (tramp, &code);
+  struct tramp_table *table;
+  unsigned int index;
+  tramp_ref ref;
+  struct tramp_pair *pair = tramp_lookup_live (tramp, &table, &index, &ref);
   if (__glibc_unlikely (pair == NULL))
     return tramp_fd_data (tramp);
-  /* If a free raced with this call, DATA may be its link: read CODE
-     again after it.  */
   void *data = atomic_load_acquire (&pair->data);
-  if (__glibc_unlikely (!tramp_live (atomic_load_relaxed (&pair->code))))
+  if (__glibc_unlikely (atomic_load_relaxed (&table->live[index]) == 0))
     {
       __set_errno (EINVAL);
       return NULL;

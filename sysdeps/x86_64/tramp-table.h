@@ -32,23 +32,4 @@
 #define TRAMP_PAIR_SIZE 16
 #define TRAMP_FIRST_SLOT 0
 
-/* tramp_set replaces a pair with one cmpxchg16b, which the first
-   x86-64 processors lack; they get two compare-and-swaps instead.
-   x32's pair is eight bytes, always one cmpxchg.  */
-#if !defined __ASSEMBLER__ && !defined __ILP32__
-# define TRAMP_PAIR_CAS_TARGET __attribute__ ((target ("cx16")))
-# ifdef _LIBC
-#  include <cpu-features.h>
-#  define tramp_pair_cas_usable() CPU_FEATURE_USABLE (CMPXCHG16B)
-# else
-#  include <cpuid.h>
-static inline int
-tramp_pair_cas_usable (void)
-{
-  unsigned int eax, ebx, ecx, edx;
-  return __get_cpuid (1, &eax, &ebx, &ecx, &edx) && (ecx & bit_CMPXCHG16B);
-}
-# endif
-#endif
-
 #endif /* tramp-table.h */
