@@ -12,7 +12,9 @@
 #     ENOSYS, ELIBACC or ELIBBAD, and closures in the caller's memory;
 #   - Debian's python3, unmodified, with ctypes callbacks: passes under
 #     the policy with the patched libffi, killed with the system one;
-#   - bench/libffi-bench for the three builds.
+#   - bench/libffi-bench for the three builds (a long (long) closure
+#     with 0, 1,000 and 100,000 live, and a double (double, double)
+#     one: "fp").
 # The i386, aarch64 and arm closure tests take longer than this step's
 # budget: run them with libffi/cross-check.sh (LIBFFI_CROSS=1 runs them
 # here too).
@@ -187,8 +189,8 @@ fi
 if gcc -O2 -I"$stock/include" -I"$sys/tramp/include" -Ibench \
      bench/libffi-bench.c -L"$stock/.libs" -lffi -L"$sys/tramp/lib" -ltramp \
      -o "$work/libffi-bench"; then
-  printf '%-22s %10s %10s %12s %10s\n' "ns per operation" "0 live" \
-	 "1,000 live" "100,000 live" "call"
+  printf '%-22s %10s %10s %12s %10s %10s %10s\n' "ns per operation" \
+	 "0 live" "1,000 live" "100,000 live" "call" "fp 0 live" "fp call"
   for v in stock static sys; do
     d=$(sed -n "s/^$v: //p" <<<"$builds")
     label=$v
