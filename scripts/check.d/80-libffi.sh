@@ -17,7 +17,8 @@
 #     one: "fp").
 # The i386, aarch64 and arm closure tests take longer than this step's
 # budget: run them with libffi/cross-check.sh (LIBFFI_CROSS=1 runs them
-# here too).
+# here too, under qemu-user; LIBFFI_CROSS=vm in full-system VMs, on
+# real kernels under the policy: libffi/cross-check.sh --vm).
 
 . scripts/lib.sh
 need_packages gcc make autoconf automake libtool dpkg-dev patch dejagnu \
@@ -205,7 +206,27 @@ else
 fi
 
 # --- Other architectures ---------------------------------------------------
-if [ -n "${LIBFFI_CROSS:-}" ]; then
+if [ "${LIBFFI_CROSS:-}" = vm ]; then
+  for arch in i386 aarch64 arm; do
+    libffi/cross-check.sh --vm "$arch" 2>&1 \
+      | sed -E 's/^([A-Za-z0-9_.+-]+: [0-9]+ (passed|compiled|killed))/  \1/' \
+      | tee "$work/out-vm-$arch"
+    for n in closures closures-policy; do
+      line=$(grep -E "^  $arch-vm-$n: [0-9]+ passed" "$work/out-vm-$arch" | tail -n 1)
+      if [ -n "$line" ] && grep -q ' 0 failed' <<<"$line"; then
+	result PASS "$arch closure tests in the VM ($n)"
+      else
+	result FAIL "$arch closure tests in the VM ($n)"
+      fi
+    done
+    if grep -qE "^  $arch-vm-control: [1-9][0-9]* killed by the policy, 0 ran, 0 other" \
+	 "$work/out-vm-$arch"; then
+      result PASS "$arch control in the VM: stock libffi's closure tests killed under the policy"
+    else
+      result FAIL "$arch control in the VM: stock libffi's closure tests killed under the policy"
+    fi
+  done
+elif [ -n "${LIBFFI_CROSS:-}" ]; then
   for arch in i386 aarch64 arm; do
     # Indented: scripts/check counts only this step's total line.
     libffi/cross-check.sh "$arch" 2>&1 \
@@ -219,7 +240,7 @@ if [ -n "${LIBFFI_CROSS:-}" ]; then
     fi
   done
 else
-  result SKIP "i386, aarch64, arm closure tests (by hand: libffi/cross-check.sh ARCH, or LIBFFI_CROSS=1)"
+  result SKIP "i386, aarch64, arm closure tests (by hand: libffi/cross-check.sh [--vm] ARCH, or LIBFFI_CROSS=1 or vm)"
 fi
 
 echo "libffi step: $((SECONDS - start)) s"
