@@ -3,7 +3,10 @@
 # each round runs every build once, one after the other, so that the
 # load of a shared machine falls on all of them alike.  Prints each
 # build's median and range over the rounds, and the median and range of
-# its per-round ratio to the first build.
+# its per-round ratio to the first build.  Columns: alloc + prep + free
+# of a long (long) closure with 0, 1,000 and 100,000 closures live, a
+# call through it; alloc + prep + free (0 live) and a call of a
+# double (double, double) closure ("fp").
 #
 # usage: bench/libffi-bench.sh [ROUNDS [NAME=LIBDIR...]]
 #   ROUNDS   rounds (default 7);
@@ -38,8 +41,9 @@ import collections, statistics, sys
 rows = collections.OrderedDict()
 for line in open(sys.argv[1]):
     f = line.split()
-    rows.setdefault(f[0], []).append([float(x) for x in f[1:5]])
-cols = ("0 live", "1,000 live", "100,000 live", "call")
+    rows.setdefault(f[0], []).append([float(x) for x in f[1:7]])
+cols = ("0 live", "1,000 live", "100,000 live", "call", "fp 0 live",
+        "fp call")
 def show(name, table, fmt):
     print("%-10s" % name + "".join(
         "%21s" % (fmt % (statistics.median(c), min(c), max(c)))

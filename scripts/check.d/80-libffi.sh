@@ -12,10 +12,13 @@
 #     ENOSYS, ELIBACC or ELIBBAD, and closures in the caller's memory;
 #   - Debian's python3, unmodified, with ctypes callbacks: passes under
 #     the policy with the patched libffi, killed with the system one;
-#   - bench/libffi-bench for the three builds.
+#   - bench/libffi-bench for the three builds (a long (long) closure
+#     with 0, 1,000 and 100,000 live, and a double (double, double)
+#     one: "fp").
 # The i386, aarch64 and arm closure tests take longer than this step's
 # budget: run them with libffi/cross-check.sh (LIBFFI_CROSS=1 runs them
-# here too).
+# here too, under qemu-user; LIBFFI_CROSS=vm in full-system VMs, on
+# real kernels under the policy: libffi/cross-check.sh --vm).
 
 . scripts/lib.sh
 need_packages gcc make autoconf automake libtool dpkg-dev patch dejagnu \
@@ -187,8 +190,8 @@ fi
 if gcc -O2 -I"$stock/include" -I"$sys/tramp/include" -Ibench \
      bench/libffi-bench.c -L"$stock/.libs" -lffi -L"$sys/tramp/lib" -ltramp \
      -o "$work/libffi-bench"; then
-  printf '%-22s %10s %10s %12s %10s\n' "ns per operation" "0 live" \
-	 "1,000 live" "100,000 live" "call"
+  printf '%-22s %10s %10s %12s %10s %10s %10s\n' "ns per operation" \
+	 "0 live" "1,000 live" "100,000 live" "call" "fp 0 live" "fp call"
   for v in stock static sys; do
     d=$(sed -n "s/^$v: //p" <<<"$builds")
     label=$v
@@ -203,7 +206,27 @@ else
 fi
 
 # --- Other architectures ---------------------------------------------------
-if [ -n "${LIBFFI_CROSS:-}" ]; then
+if [ "${LIBFFI_CROSS:-}" = vm ]; then
+  for arch in i386 aarch64 arm; do
+    libffi/cross-check.sh --vm "$arch" 2>&1 \
+      | sed -E 's/^([A-Za-z0-9_.+-]+: [0-9]+ (passed|compiled|killed))/  \1/' \
+      | tee "$work/out-vm-$arch"
+    for n in closures closures-policy; do
+      line=$(grep -E "^  $arch-vm-$n: [0-9]+ passed" "$work/out-vm-$arch" | tail -n 1)
+      if [ -n "$line" ] && grep -q ' 0 failed' <<<"$line"; then
+	result PASS "$arch closure tests in the VM ($n)"
+      else
+	result FAIL "$arch closure tests in the VM ($n)"
+      fi
+    done
+    if grep -qE "^  $arch-vm-control: [1-9][0-9]* killed by the policy, 0 ran, 0 other" \
+	 "$work/out-vm-$arch"; then
+      result PASS "$arch control in the VM: stock libffi's closure tests killed under the policy"
+    else
+      result FAIL "$arch control in the VM: stock libffi's closure tests killed under the policy"
+    fi
+  done
+elif [ -n "${LIBFFI_CROSS:-}" ]; then
   for arch in i386 aarch64 arm; do
     # Indented: scripts/check counts only this step's total line.
     libffi/cross-check.sh "$arch" 2>&1 \
@@ -217,7 +240,7 @@ if [ -n "${LIBFFI_CROSS:-}" ]; then
     fi
   done
 else
-  result SKIP "i386, aarch64, arm closure tests (by hand: libffi/cross-check.sh ARCH, or LIBFFI_CROSS=1)"
+  result SKIP "i386, aarch64, arm closure tests (by hand: libffi/cross-check.sh [--vm] ARCH, or LIBFFI_CROSS=1 or vm)"
 fi
 
 echo "libffi step: $((SECONDS - start)) s"
