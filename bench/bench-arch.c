@@ -61,6 +61,16 @@ mangle_models (double plain)
 }
 #endif
 
+/* tramp_set alone, on one live trampoline.  */
+static void *set_tramp;
+
+static void
+tramp_set_loop (long n)
+{
+  for (long i = 0; i < n; i++)
+    tramp_set (set_tramp, (void *) target, (void *) i);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -79,6 +89,9 @@ main (int argc, char **argv)
   double via = best_ns (call_loop, 10 * iterations, 5);
   tramp_free (callee);
   double pair = best_ns (tramp_pair_loop, iterations, 5);
+  set_tramp = tramp_alloc ((void *) target, NULL);
+  double set = best_ns (tramp_set_loop, 10 * iterations, 5);
+  tramp_free (set_tramp);
   double ccd = best_ns (tramp_ccd_loop, iterations, 5);
 
   printf ("%-32s %10s %14s\n", "measure", "ns", "x plain call");
@@ -89,6 +102,7 @@ main (int argc, char **argv)
 	  pair / plain);
   printf ("%-32s %10.2f %14.2f\n", "create + call + destroy", ccd,
 	  ccd / plain);
+  printf ("%-32s %10.2f %14.2f\n", "tramp_set", set, set / plain);
 #ifdef __x86_64__
   mangle_models (plain);
 #endif
