@@ -14,8 +14,9 @@
 #   the difference between the two lists (addresses and paths left out);
 # - start-up of that program returning 0 at once, patched against
 #   unpatched, with tests/spawn-ratio.c: ROUNDS rounds (default 41) of N
-#   spawns each (default 200), the order alternating, the ratio per
-#   round with its median, quartiles and extremes.  Only where the
+#   pairs of spawns each (default 200), one of each program, which goes
+#   first alternating, the ratio per round with its median, quartiles
+#   and extremes.  Only where the
 #   build's programs run natively (under qemu-user the emulator's own
 #   start-up would be measured).
 # Cross builds are handled: the compiler and the test-wrapper are taken
