@@ -2,10 +2,11 @@
 # Build and check the glibc series on every tree and architecture, by
 # hand (about 20 to 40 minutes per build on 2 cores, so hours in all):
 #
-#   scripts/glibc-all.sh [MASTER_TREE] [ARCH...]
+#   scripts/glibc-all.sh [--master-only] [MASTER_TREE] [ARCH...]
 #
 # Trees: Debian's 2.41 (fetched as scripts/glibc-check.sh does) and, if
-# given, MASTER_TREE, a work tree of upstream glibc master.  ARCHs:
+# given, MASTER_TREE, a work tree of upstream glibc master
+# (--master-only: that tree alone).  ARCHs:
 # x86_64 i686 aarch64 arm (default: all, in that order after x86_64 on
 # both trees).  For each tree and architecture it builds the unpatched
 # tree and runs "make check subdirs=misc" on it (the baseline), then
@@ -19,13 +20,21 @@
 # (i686 natively where the kernel runs 32-bit programs).  Build
 # directories stay in $GLIBC_CACHE (default $TRAMP_CACHE/glibc) and are
 # reused.  Ends with one line per build and fails if any failed.
+# Everything runs under nice -n $NICE (default 10), make -j$JOBS
+# (default nproc).
 
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
-master=
+master= master_only=0
+if [ "${1:-}" = --master-only ]; then
+  master_only=1; shift
+fi
 if [ $# -gt 0 ] && [ -d "$1" ]; then
   master=$(cd "$1" && pwd); shift
+fi
+if [ $master_only = 1 ] && [ -z "$master" ]; then
+  echo "glibc-all: --master-only needs MASTER_TREE" >&2; exit 2
 fi
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(x86_64 aarch64 arm i686)
@@ -50,7 +59,7 @@ one () {
   log=$(mktemp)
   GLIBC_SRC=$tree GLIBC_UNPATCHED=$unpatched GLIBC_MISC_CHECK=1 \
     GLIBC_CC=$([ $arch = x86_64 ] || echo $cc) GLIBC_ARCH=$arch \
-    nice -n 5 bash "$top/scripts/glibc-check.sh" 2>&1 | tee "$log"
+    nice -n "${NICE:-10}" bash "$top/scripts/glibc-check.sh" 2>&1 | tee "$log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
   summary+=("$what: $(grep -h '^make check subdirs=misc:' "$log" | cut -d: -f2- | head -n 1 | sed 's/^ *//') | $(tail -n 1 "$log")")
   rm -f "$log"
@@ -61,7 +70,7 @@ one () {
   if [ "$unpatched" = 0 ] && [ -f "$cache/build-$name$arch/libc.so" ] \
      && [ -f "$cache/build-${name}unpatched-$arch/libc.so" ]; then
     echo "=== $what: cost against the unpatched build"
-    nice -n 5 bash "$top/scripts/glibc-cost.sh" "$cache/build-$name$arch" \
+    nice -n "${NICE:-10}" bash "$top/scripts/glibc-cost.sh" "$cache/build-$name$arch" \
       "$cache/build-${name}unpatched-$arch" | tee "$log"
     summary+=("$what: $(grep -m1 'grows by' "$log") | mappings: $(grep -E '^(un)?patched: [0-9]+ mappings' "$log" | tr '\n' ' ')| start-up: $(grep -m1 '^A/B' "$log" || echo 'not measured (emulated)')")
     rm -f "$log"
@@ -70,6 +79,7 @@ one () {
 
 trees=("")
 [ -n "$master" ] && trees+=("$master")
+[ $master_only = 1 ] && trees=("$master")
 for arch in "${arches[@]}"; do
   for tree in "${trees[@]}"; do
     one "$tree" "$arch" 1

@@ -14,8 +14,9 @@
 #   the difference between the two lists (addresses and paths left out);
 # - start-up of that program returning 0 at once, patched against
 #   unpatched, with tests/spawn-ratio.c: ROUNDS rounds (default 41) of N
-#   spawns each (default 200), the order alternating, the ratio per
-#   round with its median, quartiles and extremes.  Only where the
+#   pairs of spawns each (default 200), one of each program, which goes
+#   first alternating, the ratio per round with its median, quartiles
+#   and extremes.  Only where the
 #   build's programs run natively (under qemu-user the emulator's own
 #   start-up would be measured).
 # Cross builds are handled: the compiler and the test-wrapper are taken
@@ -70,17 +71,30 @@ for v in unpatched patched; do
   $wrapper "$work/$v/startup-maps" -v | awk 'NF >= 5 && $1 ~ /-/ {
       n = split ($NF, p, "/"); name = NF >= 6 ? p[n] : "[anon]";
       print $2, $3, name }' > "$work/$v.maps"
-  echo "$v: $(wc -l < "$work/$v.maps") mappings"
+  echo "$v: $(wc -l < "$work/$v.maps") mappings," \
+    "libc.so: $(grep -c ' libc\.so' "$work/$v.maps")" \
+    "($(awk '$3 ~ /^libc\.so/ {printf "%s%s", n++ ? " " : "", $1}' "$work/$v.maps"))"
 done
-if diff "$work/unpatched.maps" "$work/patched.maps" > "$work/maps.diff"; then
-  echo "same mappings (permissions, offsets, names)"
+# The offsets in libc.so move with the text that the series adds: the
+# lists are compared on permissions and names, then in full.
+if diff <(cut -d' ' -f1,3 "$work/unpatched.maps") \
+     <(cut -d' ' -f1,3 "$work/patched.maps") > "$work/maps.diff"; then
+  echo "same mappings (permissions and names, in order)"
 else
+  echo "mappings differ (permissions and names):"
   sed 's/^/    /' "$work/maps.diff"
 fi
+diff "$work/unpatched.maps" "$work/patched.maps" > "$work/maps.diff" \
+  || { echo "with offsets:"; sed 's/^/    /' "$work/maps.diff"; }
+[ -z "$wrapper" ] \
+  || echo "(mappings as qemu-user shows them to the guest: its own layout, not a kernel's)"
 
-if [ -z "$wrapper" ]; then
+if [ -n "$wrapper" ]; then
+  echo "--- start-up: not measured (programs run under qemu-user, whose own start-up would dominate)"
+else
   echo "--- start-up of a program returning 0, patched/unpatched"
   cc -O2 "$top/tests/spawn-ratio.c" -o "$work/spawn-ratio" || exit 1
+  echo "spawn-ratio $rounds $n PATCHED UNPATCHED (A = patched, B = unpatched)"
   "$work/spawn-ratio" "$rounds" "$n" "$work/patched/startup-maps" \
     "$work/unpatched/startup-maps"
 fi

@@ -68,9 +68,10 @@ rc=0
 for i in $(seq $((n - 1)) -1 0); do
   git -C "$tree" checkout -q "$head~$i"
   rm -f "$out"/*.os
+  ok=1
   what="$(git -C "$tree" log -1 --format=%s | cut -c1-50)"
   if ! (cd "$tree/misc" && eval "$cc_c") > "$out/log" 2>&1; then
-    cat "$out/log"; echo "FAIL: $what: misc/tramp.c"; rc=1; continue
+    cat "$out/log"; echo "FAIL: $what: misc/tramp.c"; rc=1 ok=0; continue
   fi
   syms=$("$nm" "$out/tramp.os" | grep -cE ' T (tramp_alloc|tramp_code|tramp_data|tramp_free|tramp_set)$')
   table="no $arch table yet"
@@ -78,10 +79,11 @@ for i in $(seq $((n - 1)) -1 0); do
     if (cd "$tree/misc" && eval "$cc_s") > "$out/log" 2>&1; then
       table="$arch table assembled"
     else
-      cat "$out/log"; table="FAIL: $arch table"; rc=1
+      cat "$out/log"; table="FAIL: $arch table"; rc=1 ok=0
     fi
   fi
-  [ "$syms" -eq 5 ] || rc=1
-  echo "$([ $rc = 0 ] && echo PASS || echo FAIL): prefix $((n - i)) ($what): tramp.c, $syms/5 functions, $table"
+  [ "$syms" -eq 5 ] || rc=1 ok=0
+  # This prefix's verdict (rc keeps the whole run's).
+  echo "$([ $ok = 1 ] && echo PASS || echo FAIL): prefix $((n - i)) ($what): tramp.c, $syms/5 functions, $table"
 done
 exit $rc

@@ -1,8 +1,9 @@
-/* Start-up cost of one program against another: ROUNDS rounds, each
-   spawning A then B (order alternating between rounds) N times and
-   waiting for each; prints the median, quartiles, minimum and maximum
-   over the rounds of time(A)/time(B) per process, and each one's
-   median time per process.
+/* Start-up cost of one program against another: ROUNDS rounds of N
+   pairs, each pair one spawn of A and one of B (which goes first
+   alternates), each waited for and timed on its own, so that a change
+   of the machine's load hits both alike; prints the median, quartiles,
+   minimum and maximum over the rounds of time(A)/time(B) per process,
+   and each one's median time per process.
    usage: spawn-ratio ROUNDS N A B  */
 
 #include <spawn.h>
@@ -21,25 +22,43 @@ now (void)
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Seconds per process for N runs of PROG, or -1.  */
+/* Seconds for one run of PROG, or -1.  */
 static double
-batch (const char *prog, int n)
+once (const char *prog)
 {
   char *argv[] = { (char *) prog, NULL };
   double start = now ();
+  pid_t pid;
+  int status;
+  if (posix_spawn (&pid, prog, NULL, NULL, argv, environ) != 0
+      || waitpid (pid, &status, 0) != pid
+      || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    {
+      fprintf (stderr, "spawn-ratio: %s failed\n", prog);
+      return -1;
+    }
+  return now () - start;
+}
+
+/* Seconds per process of A and of B over N pairs, in *TA and *TB;
+   false on failure.  */
+static int
+pairs (const char *a, const char *b, int n, double *ta, double *tb)
+{
+  *ta = *tb = 0;
   for (int i = 0; i < n; i++)
     {
-      pid_t pid;
-      int status;
-      if (posix_spawn (&pid, prog, NULL, NULL, argv, environ) != 0
-	  || waitpid (pid, &status, 0) != pid
-	  || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
-	{
-	  fprintf (stderr, "spawn-ratio: %s failed\n", prog);
-	  return -1;
-	}
+      double x, y;
+      if (i % 2 == 0)
+	x = once (a), y = once (b);
+      else
+	y = once (b), x = once (a);
+      if (x < 0 || y < 0)
+	return 0;
+      *ta += x, *tb += y;
     }
-  return (now () - start) / n;
+  *ta /= n, *tb /= n;
+  return 1;
 }
 
 static int
@@ -65,21 +84,12 @@ main (int argc, char **argv)
   if (r == NULL || ta == NULL || tb == NULL)
     return 1;
   /* Warm-up.  */
-  if (batch (argv[3], n) < 0 || batch (argv[4], n) < 0)
+  double wa, wb;
+  if (!pairs (argv[3], argv[4], n, &wa, &wb))
     return 1;
   for (int i = 0; i < rounds; i++)
     {
-      if (i % 2 == 0)
-	{
-	  ta[i] = batch (argv[3], n);
-	  tb[i] = batch (argv[4], n);
-	}
-      else
-	{
-	  tb[i] = batch (argv[4], n);
-	  ta[i] = batch (argv[3], n);
-	}
-      if (ta[i] < 0 || tb[i] < 0)
+      if (!pairs (argv[3], argv[4], n, &ta[i], &tb[i]))
 	return 1;
       r[i] = ta[i] / tb[i];
     }
