@@ -771,6 +771,9 @@ tramp_table_slot (struct tramp_region *regions, unsigned int *nregions,
       __set_errno (saved);
       return NULL;
     }
+  /* Sparse: a transparent huge page would make the first table's few
+     hundred bytes 2 MiB resident.  */
+  __madvise (tables, ntables * sizeof (struct tramp_table), MADV_NOHUGEPAGE);
   regions[n].base = base;
   regions[n].size = size;
   regions[n].tables = tables;
