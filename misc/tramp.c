@@ -561,7 +561,17 @@ tramp_copy_own (char *span)
 		span) == MAP_FAILED)
     return false;
   if (memcmp (span, __tramp_table, TRAMP_TABLE_SIZE) == 0)
-    return true;
+    {
+      /* The copy has the protection of the loader's mapping, which is
+	 guarded (PROT_BTI) only if the library is marked for BTI.  Ask
+	 for the guard here too; a policy that refuses it leaves the copy
+	 as guarded as the library's own code, which is still correct:
+	 every entry starts with its landing pad.  */
+      if (tramp_code_prot () != 0)
+	__mprotect (span, TRAMP_TABLE_SIZE,
+		    PROT_READ | PROT_EXEC | tramp_code_prot ());
+      return true;
+    }
   __mmap (span, TRAMP_TABLE_SIZE, PROT_NONE,
 	  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
   __set_errno (ELIBBAD);
@@ -575,12 +585,6 @@ tramp_map_code (char *span)
   if (__glibc_unlikely (tramp_probe_scratch != NULL)
       && __munmap (tramp_probe_scratch, 2 * __getpagesize ()) == 0)
     tramp_probe_scratch = NULL;
-  /* A copy keeps the protection of the loader's mapping, and no
-     loader is bound to have asked for PROT_BTI (the full-system VM
-     test showed copies without it): where the code must be guarded,
-     only a mapping made here with tramp_code_prot is used.  */
-  if (tramp_copy_state == 0 && tramp_code_prot () != 0)
-    tramp_copy_state = -1;
   if (tramp_copy_state == 0
       && (tramp_copy_state = tramp_copy_probe ()) == 0)
     return false;

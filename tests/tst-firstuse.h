@@ -246,13 +246,6 @@ fs_refuse_mremap (bool also_dup)
 static __attribute__ ((unused)) bool
 fs_kernel_copies (const char *path)
 {
-#if defined __aarch64__ && defined __ARM_FEATURE_BTI_DEFAULT \
-    && __ARM_FEATURE_BTI_DEFAULT && defined HWCAP2_BTI
-  /* Where the code must be guarded, the library maps the table itself
-     with PROT_BTI instead of copying the loader's mapping.  */
-  if (getauxval (AT_HWCAP2) & HWCAP2_BTI)
-    return false;
-#endif
   long pagesize = sysconf (_SC_PAGESIZE);
   int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)

@@ -2,7 +2,7 @@
    copies of the trampoline table, which qemu-user only pretends to do.
    Allocates trampolines until they live in several tables, then for
    each table copy prints its /proc/self/smaps entry and checks that it
-   is a read+exec shared mapping of a file, never writable, and on
+   is a read+exec private mapping of a file, never writable, and on
    aarch64 with BTI that the kernel marked it guarded ("bt" in VmFlags,
    i.e. PROT_BTI).  Then shows that the kernel enforces its page size:
    a copy of the table mapped at a file offset or address 4 KiB off
@@ -134,11 +134,10 @@ main (void)
 	  continue;
 	}
       /* A copy of the loader's (or the kernel's) private mapping of
-	 the file, or where BTI guards the code, of the shared template
-	 the library mapped with PROT_BTI.  */
-      snprintf (what, sizeof what, "copy %d mapped %s from %s at its start",
-		i, bti ? "r-xs" : "r-xp", path);
-      verdict (strcmp (perms, bti ? "r-xs" : "r-xp") == 0 && lo == copies[i]
+	 the file; where BTI guards the code, guarded too.  */
+      snprintf (what, sizeof what, "copy %d mapped r-xp from %s at its start",
+		i, path);
+      verdict (strcmp (perms, "r-xp") == 0 && lo == copies[i]
 	       && path[0] == '/', what);
       if (bti)
 	{

@@ -1,7 +1,8 @@
 /* Run a program under a strict W^X policy enforced by seccomp: the
    process is killed (SIGSYS) on any mmap that would create anonymous
    executable memory, any mmap requesting write and execute together,
-   and any mprotect or pkey_mprotect that asks for execute.  Mappings of
+   and any mprotect or pkey_mprotect that asks for execute (on AArch64,
+   see below for one asking for PROT_BTI too).  Mappings of
    files with PROT_READ|PROT_EXEC (how the loader maps code) pass.
 
    The kernel also makes the stack executable at exec when the program
@@ -65,12 +66,39 @@
   ALLOW,								\
   KILL
 
-#define CHECK_MPROTECT(nr)						\
+#ifdef __aarch64__
+/* On AArch64 the loader adds PROT_BTI to code the kernel mapped, and
+   libtramp to its copies of the table, with mprotect: that makes no
+   memory executable that was not.  The filter cannot see a mapping's
+   old protection, so such a request (execute and BTI, not write) goes
+   to the kernel's own W^X, which refuses any mapping gaining execute
+   (PR_SET_MDWE, Linux 6.3); without it, the filter refuses the request
+   with EPERM, as systemd's MemoryDenyWriteExecute= does.  */
+# ifndef PROT_BTI
+#  define PROT_BTI 0x10
+# endif
+# ifndef PR_SET_MDWE
+#  define PR_SET_MDWE 65
+#  define PR_MDWE_REFUSE_EXEC_GAIN 1
+# endif
+/* BTI_VERDICT: the answer to such a request.  */
+# define CHECK_MPROTECT(nr)						\
+  BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 7),			\
+  LOAD (ARG (2)),							\
+  JSET (PROT_EXEC, 0, 3),		/* not executable: allow */	\
+  JSET (PROT_WRITE, 3, 0),		/* writable too: kill */	\
+  JSET (PROT_BTI, 0, 2),		/* not BTI: kill */		\
+  BPF_STMT (BPF_RET | BPF_K, bti_verdict),				\
+  ALLOW,								\
+  KILL
+#else
+# define CHECK_MPROTECT(nr)						\
   BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 4),			\
   LOAD (ARG (2)),							\
   JSET (PROT_EXEC, 1, 0),						\
   ALLOW,								\
   KILL
+#endif
 
 /* The file execvp would run for NAME, or NULL.  */
 static char *
@@ -201,6 +229,11 @@ main (int argc, char **argv)
     }
   if (check_only)
     return 0;
+#ifdef __aarch64__
+  unsigned int bti_verdict
+    = (prctl (PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) == 0
+       ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | EPERM);
+#endif
   struct sock_filter filter[] =
     {
       LOAD (offsetof (struct seccomp_data, arch)),

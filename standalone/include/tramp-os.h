@@ -30,6 +30,7 @@
 #define __set_errno(e) (errno = (e))
 #define __mmap mmap
 #define __munmap munmap
+#define __mprotect mprotect
 #define __mremap mremap
 #define tramp_munlock munlock
 #define __fstat64 fstat64
