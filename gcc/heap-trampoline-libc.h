@@ -1,5 +1,5 @@
 /* GCC nested-function trampolines on the C library's <sys/tramp.h>.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
 
    This file is free software; you can redistribute it and/or modify
    it under the terms of the GNU Lesser General Public License as

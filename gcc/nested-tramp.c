@@ -1,5 +1,5 @@
 /* libtramp-nested: GCC's -ftrampoline-impl=heap runtime on <sys/tramp.h>.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
 
    This file is free software; you can redistribute it and/or modify
    it under the terms of the GNU Lesser General Public License as
