@@ -5,6 +5,9 @@
 # (test-wrapper, test-wrapper-env and test-wrapper-env-only); the
 # variables go to the guest with qemu's -E and -U, so that qemu itself
 # (a host program) never sees the guest's LD_LIBRARY_PATH and the like.
+# glibc also runs host tools through the wrapper (the cp that fills the
+# test root of "make check", shells): a program that is not an ELF file
+# for the guest's machine runs directly, with the same environment.
 #
 # usage, in the build's configparms:
 #   test-wrapper = .../glibc-test-wrapper.sh QEMU [QEMU-OPTIONS...] --
@@ -16,19 +19,38 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do
 done
 [ $# -gt 0 ] && shift
 clear=no
-guest=()
+guest=() host=()
 if [ "${1:-}" = env ]; then
   shift
   while [ $# -gt 0 ]; do
     case $1 in
       -i|--ignore-environment) clear=yes; shift ;;
-      -u) guest+=(-U "$2"); shift 2 ;;
-      --unset=*) guest+=(-U "${1#--unset=}"); shift ;;
-      *=*) guest+=(-E "$1"); shift ;;
+      -u) guest+=(-U "$2"); host+=(-u "$2"); shift 2 ;;
+      --unset=*) guest+=(-U "${1#--unset=}"); host+=("$1"); shift ;;
+      *=*) guest+=(-E "$1"); host+=("$1"); shift ;;
       *) break ;;
     esac
   done
 fi
+
+# The ELF machine of the guest, from the emulator's name.
+case ${qemu[0]##*/} in
+  qemu-aarch64) machine=183 ;;
+  qemu-arm) machine=40 ;;
+  qemu-i386) machine=3 ;;
+  *) machine= ;;
+esac
+program=$(command -v -- "${1:-}" 2> /dev/null)
+if [ -n "$machine" ] && [ -f "$program" ] \
+   && { [ "$(head -c 4 "$program" | od -An -c | tr -d ' ')" != '177ELF' ] \
+	|| [ "$(od -An -t u2 -j 18 -N 2 "$program" | tr -d ' ')" != "$machine" ]; }
+then
+  if [ $clear = yes ]; then
+    exec env -i PATH="$PATH" "${host[@]}" "$@"
+  fi
+  exec env "${host[@]}" "$@"
+fi
+
 if [ $clear = yes ]; then
   # qemu passes its own environment to the guest: start from nothing.
   exec env -i PATH="$PATH" "${qemu[@]}" -U PATH "${guest[@]}" "$@"
