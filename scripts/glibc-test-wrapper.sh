@@ -19,7 +19,9 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do
 done
 [ $# -gt 0 ] && shift
 clear=no
-guest=() host=()
+# The tramp tests' /proc/self/maps audit then knows the anonymous
+# executable pages qemu gives every guest before main (tst-tramp.h).
+guest=(-E "TST_TRAMP_EMULATOR=${qemu[0]##*/}") host=()
 if [ "${1:-}" = env ]; then
   shift
   while [ $# -gt 0 ]; do
