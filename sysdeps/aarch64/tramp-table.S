@@ -53,7 +53,12 @@
 	.error	"the aarch64 table must be a multiple of 64 KiB"
 	.endif
 
-	.text
+	/* A section of its own, which the linker places after .text.
+	   Inside .text its alignment would become that of every
+	   relocatable link holding it (libc_pic.os) and of the output
+	   .text, each padded to it: on aarch64 that was 128 KiB of
+	   padding on top of the one gap before the table.  */
+	.section tramp_table, "ax", %progbits
 	.balign	TRAMP_TABLE_SIZE
 	.globl	__tramp_table
 	.hidden	__tramp_table

@@ -34,7 +34,12 @@
    alignment of libc's .text above the 4 KiB maximum page size and
    cost every process an extra mapping.  */
 
-	.text
+	/* A section of its own, which the linker places after .text.
+	   Inside .text its alignment would become that of every
+	   relocatable link holding it (libc_pic.os) and of the output
+	   .text, each padded to it: on aarch64 that was 128 KiB of
+	   padding on top of the one gap before the table.  */
+	.section tramp_table, "ax", %progbits
 	.balign	4096
 	.globl	__tramp_table
 	.hidden	__tramp_table
