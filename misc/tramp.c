@@ -567,9 +567,9 @@ tramp_copy_own (char *span)
 	 for the guard here too; a policy that refuses it leaves the copy
 	 as guarded as the library's own code, which is still correct:
 	 every entry starts with its landing pad.  */
-      if (tramp_code_prot () != 0)
-	__mprotect (span, TRAMP_TABLE_SIZE,
-		    PROT_READ | PROT_EXEC | tramp_code_prot ());
+      int guard = tramp_code_prot ();
+      if (guard != 0)
+	__mprotect (span, TRAMP_TABLE_SIZE, PROT_READ | PROT_EXEC | guard);
       return true;
     }
   __mmap (span, TRAMP_TABLE_SIZE, PROT_NONE,

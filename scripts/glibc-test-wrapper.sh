@@ -43,9 +43,12 @@ case ${qemu[0]##*/} in
   *) machine= ;;
 esac
 program=$(command -v -- "${1:-}" 2> /dev/null)
+header=()
+[ -f "$program" ] && read -ra header < <(od -An -v -t u1 -N 20 "$program" | tr '\n' ' ')
+# ELF magic (127 'E' 'L' 'F'), then e_machine, little-endian, at 18.
 if [ -n "$machine" ] && [ -f "$program" ] \
-   && { [ "$(head -c 4 "$program" | od -An -c | tr -d ' ')" != '177ELF' ] \
-	|| [ "$(od -An -t u2 -j 18 -N 2 "$program" | tr -d ' ')" != "$machine" ]; }
+   && [ "${header[*]:0:4}|$(( ${header[18]:-0} + 256 * ${header[19]:-0} ))" \
+	!= "127 69 76 70|$machine" ]
 then
   if [ $clear = yes ]; then
     exec env -i PATH="$PATH" "${host[@]}" "$@"
