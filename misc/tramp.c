@@ -321,13 +321,13 @@ tramp_find (unsigned int i, uintptr_t offset, struct tramp_table **tablep,
 }
 
 /* Return the pair of TRAMP if it is a live trampoline of a static
-   table, or NULL; store its table, its index there and its reference
-   in *TABLEP, *INDEXP and *REFP.  Does not set errno: the caller looks
-   in the trampfd tables next.  The pair may be that of a table
-   released meanwhile, but is always mapped: see tramp_release_span.  */
+   table, or NULL; store its table and its index there in *TABLEP and
+   *INDEXP.  Does not set errno: the caller looks in the trampfd tables
+   next.  The pair may be that of a table released meanwhile, but is
+   always mapped: see tramp_release_span.  */
 static __always_inline struct tramp_pair *
 tramp_lookup_live (const void *tramp, struct tramp_table **tablep,
-		   unsigned int *indexp, tramp_ref *refp)
+		   unsigned int *indexp)
 {
   uintptr_t addr = (uintptr_t) tramp;
   unsigned int n = atomic_load_acquire (&tramp_nregions);
@@ -336,7 +336,6 @@ tramp_lookup_live (const void *tramp, struct tramp_table **tablep,
       uintptr_t offset = addr - (uintptr_t) tramp_regions[i].base;
       if (offset >= tramp_regions[i].size)
 	continue;
-      *refp = ((tramp_ref) i << TRAMP_REF_BITS) | offset / TRAMP_SLOT_SIZE;
       struct tramp_pair *pair = tramp_find (i, offset, tablep, indexp);
       /* Acquire: the pair was written before LIVE was set.  */
       if (pair == NULL
@@ -1366,8 +1365,7 @@ tramp_set (void *tramp, void *code, void *data)
 {
   struct tramp_table *table;
   unsigned int index;
-  tramp_ref ref;
-  struct tramp_pair *pair = tramp_lookup_live (tramp, &table, &index, &ref);
+  struct tramp_pair *pair = tramp_lookup_live (tramp, &table, &index);
   code = tramp_code_in (code);
   if (__glibc_unlikely (pair == NULL))
     return tramp_fd_set (tramp, code, data);
@@ -1390,8 +1388,7 @@ tramp_free (void *tramp)
 {
   struct tramp_table *table;
   unsigned int index;
-  tramp_ref ref;
-  struct tramp_pair *pair = tramp_lookup_live (tramp, &table, &index, &ref);
+  struct tramp_pair *pair = tramp_lookup_live (tramp, &table, &index);
   if (__glibc_unlikely (pair == NULL))
     return tramp_fd_free (tramp);
   /* Exactly one of two racing frees clears LIVE.  */
@@ -1405,7 +1402,7 @@ tramp_free (void *tramp)
   struct tramp_cache *cache = &tramp_cache;
   if (__glibc_unlikely (cache->count == TRAMP_CACHE_MAX))
     tramp_flush (cache, TRAMP_CACHE_BATCH);
-  cache->slots[cache->count++] = ref;
+  cache->slots[cache->count++] = table->ref + TRAMP_FIRST_SLOT + index;
   if (__glibc_unlikely (cache->count == 1) && !tramp_thread_register ())
     /* A thread that only frees gives its cache back at exit too, and
        one that is exiting (or cannot register) right away.  */
@@ -1419,8 +1416,7 @@ tramp_code (const void *tramp)
 {
   struct tramp_table *table;
   unsigned int index;
-  tramp_ref ref;
-  struct tramp_pair *pair = tramp_lookup_live (tramp, &table, &index, &ref);
+  struct tramp_pair *pair = tramp_lookup_live (tramp, &table, &index);
   void *code;
   if (__glibc_unlikely (pair == NULL))
     code = tramp_fd_code (tramp);
@@ -1446,8 +1442,7 @@ tramp_data (const void *tramp)
 {
   struct tramp_table *table;
   unsigned int index;
-  tramp_ref ref;
-  struct tramp_pair *pair = tramp_lookup_live (tramp, &table, &index, &ref);
+  struct tramp_pair *pair = tramp_lookup_live (tramp, &table, &index);
   if (__glibc_unlikely (pair == NULL))
     return tramp_fd_data (tramp);
   void *data = atomic_load_acquire (&pair->data);
