@@ -54,6 +54,9 @@ mode=seccomp
 if [ -n "$run" ]; then
   emulator=${run%% *}
   export TST_TRAMP_EMULATOR=${emulator##*/} TST_TRAMP_RUN=$run
+  # Emulated code runs several times slower, more so on a loaded
+  # machine: scale the tests' own time limits (support/test-driver.c).
+  export TIMEOUTFACTOR=${TIMEOUTFACTOR:-3}
   $run "$dir/wx-policy" "$dir/wx-control" wx >"$log" 2>&1
   rc=$?
   if [ $rc -eq 125 ] && grep -q 'cannot install the seccomp filter' "$log"
