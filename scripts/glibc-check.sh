@@ -77,6 +77,7 @@ result () {
   esac
 }
 finish () {
+  rm -f "$build/run.unfinished"
   echo "glibc: $passed passed, $failed failed, $skipped skipped"
   [ "$failed" -eq 0 ]
   exit
@@ -170,6 +171,20 @@ step_done
 step build
 mkdir -p "$build"
 cd "$build"
+# A run killed outright (SIGKILL, the end of a session) gives make no
+# chance to remove the target it was writing: a truncated libc.a or
+# object then counts as up to date and breaks a later link.  The
+# marker run.unfinished lives from here to finish; if a run left it,
+# what that run wrote in its last minute is removed, to be made again.
+if [ -f run.unfinished ]; then
+  newest=$(find . -type f -printf '%T@\n' | sort -n | tail -n 1)
+  newest=${newest%.*}
+  echo "    the last run here was killed at $(date -u -d "@$newest" +%T):" \
+       "removing the $(find . -type f -newermt "@$((newest - 60))" | wc -l)" \
+       "files it wrote in its last minute"
+  find . -type f -newermt "@$((newest - 60))" -delete
+fi
+touch run.unfinished
 if [ ! -f config.status ]; then
   hostopts=()
   native=$(gcc -dumpmachine)
