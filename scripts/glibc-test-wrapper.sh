@@ -13,8 +13,9 @@
 #   test-wrapper = .../glibc-test-wrapper.sh QEMU [QEMU-OPTIONS...] --
 # for example "qemu-aarch64 -cpu max -L /usr/aarch64-linux-gnu --".
 
-qemu=()
+qemu=() prefix=
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
+  [ ${#qemu[@]} -gt 0 ] && [ "${qemu[-1]}" = -L ] && prefix=$1
   qemu+=("$1"); shift
 done
 [ $# -gt 0 ] && shift
@@ -50,6 +51,18 @@ if [ -n "$machine" ] && [ -f "$program" ] \
    && [ "${header[*]:0:4}|$(( ${header[18]:-0} + 256 * ${header[19]:-0} ))" \
 	!= "127 69 76 70|$machine" ]
 then
+  # The test root gets "cp DSO DEST" for each DSO the guest's loader
+  # named, such as /lib/libgcc_s.so.1: qemu found it under its -L
+  # prefix first, and so must cp, or the test root lacks it.
+  if [ -n "$prefix" ] && [ "${1##*/}" = cp ]; then
+    args=("$@")
+    for ((i = 1; i < ${#args[@]}; i++)); do
+      case ${args[i]} in
+	/*) [ -e "$prefix${args[i]}" ] && args[i]=$prefix${args[i]} ;;
+      esac
+    done
+    set -- "${args[@]}"
+  fi
   if [ $clear = yes ]; then
     exec env -i PATH="$PATH" "${host[@]}" "$@"
   fi

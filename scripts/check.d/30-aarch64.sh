@@ -18,3 +18,6 @@ for ps in 16384 65536; do
     tst-tramp tst-tramp-static tst-tramp-threads tst-tramp-fork \
     tst-tramp-bti tst-tramp-bti-broken
 done
+# glibc's test-wrapper for the cross builds of the patch set
+# (scripts/glibc-all.sh), which only runs by hand: its promises here.
+tests/glibc-test-wrapper-test.sh
