@@ -179,10 +179,9 @@ cd "$build"
 if [ -f run.unfinished ]; then
   newest=$(find . -type f -printf '%T@\n' | sort -n | tail -n 1)
   newest=${newest%.*}
+  removed=$(find . -type f -newermt "@$((newest - 60))" -print -delete | wc -l)
   echo "    the last run here was killed at $(date -u -d "@$newest" +%T):" \
-       "removing the $(find . -type f -newermt "@$((newest - 60))" | wc -l)" \
-       "files it wrote in its last minute"
-  find . -type f -newermt "@$((newest - 60))" -delete
+       "removed the $removed files it wrote in its last minute"
 fi
 touch run.unfinished
 if [ ! -f config.status ]; then
